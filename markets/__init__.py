@@ -1,0 +1,1 @@
+"""Venue adapters: clients, auth, WebSocket feeds and execution engines per venue."""

@@ -1,0 +1,1 @@
+"""api: the read API over the database and Redis (the dashboard talks to it)."""

@@ -1,0 +1,1 @@
+"""The `arbees` command line: runs services, migrations, the demo and tools."""

@@ -1,0 +1,213 @@
+"""``arbees demo``: a scripted game played through every service in one process, on paper.
+
+With no REDIS_URL / DATABASE_URL it runs on the embedded defaults (in-process Redis, embedded
+PostgreSQL). It prints each step: the game, the model's probability, the market, the signal, the risk
+decision, the paper fill, the position with its P&L as read back through the API, and the settlement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import httpx
+
+from services.api.service import ApiService
+from services.cli import demo_script as script
+from services.registry import SERVICES, build_service
+from shared.bus import keys
+from shared.config import ArbeesSettings, load_settings
+from shared.logs import configure_logging
+from shared.messages import Message, utc_now
+from shared.runtime.infra import Infra, open_infra
+from shared.runtime.runner import run_services
+from shared.runtime.service import Service
+
+T = TypeVar("T")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "demo",
+        help="play a scripted game through the whole fleet on paper and print what happened",
+        description=(
+            "Run every service in this process (embedded Redis/PostgreSQL unless REDIS_URL/DATABASE_URL are set), "
+            "play a short scripted NBA game against a Kalshi market, and print the signal, the paper fill, "
+            "the position and its P&L. Nothing is sent to a venue."
+        ),
+    )
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each step")
+    parser.add_argument("--verbose", action="store_true", help="also print the services' JSON logs")
+    parser.set_defaults(handler=run)
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float, what: str) -> T:
+    """Poll ``probe`` until it returns something, or fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"demo: timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def _money(value: Decimal) -> str:
+    sign = "-" if value < 0 else "+"
+    return f"{sign}${abs(value):.2f}"
+
+
+async def _publish(infra: Infra, topic: str, key: str, message: Message) -> None:
+    await infra.market_data.publish(topic, key, message)
+
+
+async def play(infra: Infra, api: ApiService, timeout: float, say: Callable[[str], None]) -> dict[str, Any]:
+    """Play the script and return the position read through the API."""
+    game = script.DemoGame.for_run(utc_now())
+    pool = infra.pool
+    await _publish(infra, keys.SHARD_ASSIGNMENT, "0", script.assignment(game, "0"))
+    await asyncio.sleep(0.2)
+    for top in script.prices(game, "0.60", "0.62"):
+        await _publish(infra, keys.MARKET_PRICE, top.key, top)
+    opening = script.state(game, "in", 1, 720.0, 0, 0)
+    await _publish(infra, keys.GAME_STATE, game.game_id, opening)
+    say(f"[game]     {game.away} @ {game.home} (NBA), {game.home} favoured by {game.home_spread}; tip-off")
+    say("[market]   Kalshi " + game.market_id + " yes: bid 0.60 / ask 0.62")
+    await asyncio.sleep(0.3)
+    q3 = script.state(game, "in", 3, 360.0, 78, 64)
+    await _publish(infra, keys.GAME_STATE, game.game_id, q3)
+    wp = await eventually(
+        lambda: pool.fetchrow(
+            "SELECT home FROM win_probabilities WHERE game_id = $1 AND ts = $2", game.game_id, q3.ts_event
+        ),
+        timeout,
+        "a win probability",
+    )
+    say(
+        f"[game]     {game.home} 78 - 64 {game.away}, Q3 6:00 left: model P({game.home} wins) = {wp['home']:.3f}"
+    )
+    signal = await eventually(
+        lambda: pool.fetchrow("SELECT * FROM signals WHERE game_id = $1 ORDER BY ts LIMIT 1", game.game_id),
+        timeout,
+        "a signal",
+    )
+    say(
+        f"[signal]   model edge {_money(signal['edge_per_contract'])}/contract after fees "
+        f"(model {signal['model_probability']:.3f} vs a market still at 0.62) -> buy yes"
+    )
+    intent = await eventually(
+        lambda: pool.fetchrow("SELECT * FROM order_intents WHERE signal_id = $1", signal["signal_id"]),
+        timeout,
+        "the risk decision",
+    )
+    if intent["decision"] != "approved":
+        raise RuntimeError(f"demo: risk gate denied the trade: {intent['reason']}")
+    say(
+        f"[risk]     approved {intent['quantity']:.0f} contracts, up to {_money(intent['notional'])} incl. fees"
+    )
+    fill = await eventually(
+        lambda: pool.fetchrow("SELECT * FROM fills WHERE client_order_id = $1", intent["client_order_id"]),
+        timeout,
+        "the paper fill",
+    )
+    say(
+        f"[fill]     PAPER bought {fill['quantity']:.0f} yes @ {fill['price']:.2f}, fee ${fill['fee']:.2f} "
+        f"(order {fill['client_order_id']})"
+    )
+    await eventually(
+        lambda: pool.fetchrow(
+            "SELECT 1 FROM positions WHERE market_id = $1 AND quantity > 0", game.market_id
+        ),
+        timeout,
+        "the position",
+    )
+    for top in script.prices(game, "0.95", "0.96"):
+        await _publish(infra, keys.MARKET_PRICE, top.key, top)
+    say("[market]   the market catches up: Kalshi yes bid 0.95 / ask 0.96")
+    position = await eventually(
+        lambda: _api_position(
+            api, game.market_id, lambda p: Decimal(p["mark_price"] or "0") == Decimal("0.95")
+        ),
+        timeout,
+        "the marked position through the API",
+    )
+    say(
+        f"[position] {Decimal(position['quantity']):.0f} yes @ {Decimal(position['avg_price']):.2f}, "
+        f"mark {Decimal(position['mark_price']):.2f}: unrealized {_money(Decimal(position['unrealized_pnl']))}, "
+        f"net {_money(Decimal(position['net_pnl']))} after fees"
+    )
+    final = script.state(game, "post", 4, 0.0, 112, 101)
+    await _publish(infra, keys.GAME_STATE, game.game_id, final)
+    await infra.producer.publish(keys.SETTLEMENTS, script.settlement(game, home_won=True))
+    settled = await eventually(
+        lambda: _api_position(api, game.market_id, lambda p: p["status"] == "settled"),
+        timeout,
+        "the settlement",
+    )
+    say(
+        f"[settle]   final {game.home} 112 - 101 {game.away}: yes pays $1.00 -> realized "
+        f"{_money(Decimal(settled['realized_pnl']))}, fees ${Decimal(settled['fees_paid']):.2f}, "
+        f"net {_money(Decimal(settled['net_pnl']))}"
+    )
+    return settled
+
+
+async def _api_position(api: ApiService, market_id: str, ready: Callable[[dict[str, Any]], bool]) -> Any:
+    async with httpx.AsyncClient(base_url=api.base_url, timeout=5) as client:
+        response = await client.get("/api/v1/positions", headers={"Authorization": f"Bearer {api.token}"})
+    response.raise_for_status()
+    for row in response.json():
+        if row["market_id"] == market_id and row["outcome_id"] == "yes" and ready(row):
+            return row
+    return None
+
+
+def build_demo_services() -> list[Service]:
+    """Every service, with the API on a free port."""
+    return [build_service(name, port=0) if name == "api" else build_service(name) for name in SERVICES]
+
+
+async def run(args: argparse.Namespace) -> int:
+    base = load_settings(ArbeesSettings, health_port=0)
+    configure_logging(base.log_level if args.verbose else "ERROR")
+    say = print
+    where_db = "DATABASE_URL" if base.database_url else f"embedded PostgreSQL under {base.data_dir}"
+    where_redis = "REDIS_URL" if base.redis_url else "in-process Redis"
+    say(f"Arbees demo: paper trading, every service in one process ({where_db}; {where_redis})")
+    services = build_demo_services()
+    api = next(s for s in services if isinstance(s, ApiService))
+    stopping, ready = asyncio.Event(), asyncio.Event()
+    async with open_infra(base, single_process=True) as infra:
+        fleet = asyncio.create_task(
+            run_services(services, infra, stopping=stopping, ready=ready, install_signals=False)
+        )
+        try:
+            await asyncio.wait_for(ready.wait(), timeout=args.timeout)
+            say(f"[fleet]    {', '.join(s.name for s in services)} running; API at {api.base_url}")
+            position = await play(infra, api, args.timeout, say)
+            say("[api]      GET /api/v1/positions ->")
+            for key in (
+                "venue",
+                "market_id",
+                "outcome_id",
+                "quantity",
+                "avg_price",
+                "fees_paid",
+                "realized_pnl",
+                "net_pnl",
+                "status",
+                "paper",
+            ):
+                say(f"             {key}: {position[key]}")
+        finally:
+            stopping.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await fleet
+    say("Done: one paper trade, filled, marked and settled. Nothing was sent to a venue.")
+    return 0

@@ -1,0 +1,61 @@
+"""Entry point of the `arbees` command: builds the argument parser from command modules and runs one.
+
+Each command module exposes ``register(subparsers)``; it adds its sub-parser and sets ``handler`` to a
+callable taking the parsed namespace and returning an exit code (a coroutine function is run with
+``asyncio.run``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import inspect
+import sys
+from collections.abc import Sequence
+
+from shared.config import ConfigError
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "services.cli.run_cmd",
+    "services.cli.migrate_cmd",
+    "services.cli.status_cmd",
+    "services.cli.demo_cmd",
+    "services.cli.sim_cmd",
+    "shared.winprob.cli",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="arbees",
+        description="Arbees: trade sports prediction markets on calibrated win probabilities.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="<command>", required=True)
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as e:
+            if e.name is None or not module_name.startswith(e.name):
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = args.handler
+    try:
+        result = asyncio.run(handler(args)) if inspect.iscoroutinefunction(handler) else handler(args)
+    except ConfigError as e:
+        print(f"arbees: configuration error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""What a shard knows right now: its assignment, the latest prices and probabilities, recent signals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from shared.messages import (
+    AssignShard,
+    GameAssignment,
+    GameStateUpdated,
+    InstrumentRef,
+    MarketPriceUpdated,
+    WinProbabilityUpdated,
+)
+
+
+@dataclass(slots=True)
+class ShardBook:
+    """In-memory view rebuilt from latest values at start-up; nothing here carries money."""
+
+    games: dict[str, GameAssignment] = field(default_factory=dict)
+    prices: dict[str, MarketPriceUpdated] = field(default_factory=dict)
+    states: dict[str, GameStateUpdated] = field(default_factory=dict)
+    probabilities: dict[str, WinProbabilityUpdated] = field(default_factory=dict)
+    last_signal_at: dict[str, datetime] = field(default_factory=dict)
+
+    def assign(self, command: AssignShard) -> None:
+        """Replace the set of games this shard watches."""
+        self.games = {g.game_id: g for g in command.games}
+
+    def instruments_for_price(self, key: str) -> list[tuple[GameAssignment, InstrumentRef]]:
+        """The (game, instrument) pairs a price key belongs to."""
+        return [(g, i) for g in self.games.values() for i in g.instruments if i.key == key]
+
+    def watches_game(self, game_id: str) -> bool:
+        """True when ``game_id`` is assigned to this shard."""
+        return game_id in self.games
+
+    def watches_price(self, key: str) -> bool:
+        """True when a price key belongs to an assigned instrument."""
+        return any(i.key == key for g in self.games.values() for i in g.instruments)

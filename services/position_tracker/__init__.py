@@ -1,0 +1,1 @@
+"""position_tracker: positions, P&L and settlement from fills and prices."""

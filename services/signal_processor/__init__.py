@@ -1,0 +1,1 @@
+"""signal_processor: the pre-trade risk gate between signals and orders."""

@@ -1,0 +1,1 @@
+"""Code shared by the fleet: contracts, bus, config, database, runtime."""

@@ -1,0 +1,1 @@
+"""The message bus on Redis: pub/sub with latest values for market data, Streams for money."""

@@ -1,0 +1,1 @@
+"""PostgreSQL store: pool, migrations, unit of work with inbox and outbox."""

@@ -1,0 +1,1 @@
+"""Order lifecycle shared by every execution engine and the ledger."""

@@ -1,0 +1,1 @@
+"""One way to run any service: infrastructure, task group, heartbeats, health, graceful drain."""

@@ -1,0 +1,108 @@
+"""The process health endpoint (``/health``) and Prometheus metrics (``/metrics``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Generator, Sequence
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from shared.runtime.heartbeat import is_healthy, read_heartbeats
+
+
+class ServerStartError(RuntimeError):
+    """An HTTP server could not start listening."""
+
+
+class EmbeddedServer(uvicorn.Server):
+    """A uvicorn server that leaves signal handling to the Arbees runtime."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        yield
+
+    @property
+    def bound_port(self) -> int | None:
+        """The port actually bound (useful with port 0)."""
+        for server in getattr(self, "servers", []):
+            for sock in server.sockets:
+                return int(sock.getsockname()[1])
+        return None
+
+
+async def serve_until(server: EmbeddedServer, stopping: asyncio.Event) -> None:
+    """Run ``server`` until ``stopping`` is set."""
+
+    async def _watch() -> None:
+        await stopping.wait()
+        server.should_exit = True
+
+    watcher = asyncio.create_task(_watch())
+    try:
+        await server.serve()
+    except SystemExit:
+        # uvicorn exits the process when it cannot bind; turn that into an error of this task.
+        host, port = server.config.host, server.config.port
+        raise ServerStartError(f"cannot listen on {host}:{port} (address in use or not permitted)") from None
+    finally:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+
+
+def health_app(services: Sequence[Any], redis: Any, check_db: Callable[[], Any]) -> FastAPI:
+    """Build the health app for the services running in this process."""
+    app = FastAPI(title="arbees health", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/health")
+    async def health(response: Response) -> dict[str, Any]:
+        problems: list[str] = []
+        try:
+            await redis.ping()
+        except Exception as e:  # noqa: BLE001
+            problems.append(f"redis: {type(e).__name__}")
+        try:
+            await check_db()
+        except Exception as e:  # noqa: BLE001
+            problems.append(f"database: {type(e).__name__}")
+        fleet = []
+        try:
+            fleet = [
+                {**hb.model_dump(mode="json"), "healthy": is_healthy(hb)}
+                for hb in await read_heartbeats(redis)
+            ]
+        except Exception as e:  # noqa: BLE001
+            problems.append(f"heartbeats: {type(e).__name__}")
+        if problems:
+            response.status_code = 503
+        return {
+            "status": "ok" if not problems else "degraded",
+            "problems": problems,
+            "services": {s.name: s.health_details() for s in services},
+            "fleet": fleet,
+        }
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+async def wait_started(server: EmbeddedServer, task: asyncio.Task[None]) -> None:
+    """Return once ``server`` listens; raise the task's error if it failed to start."""
+    while not server.started:
+        if task.done():
+            task.result()
+            raise ServerStartError("server stopped before it started")
+        await asyncio.sleep(0.01)
+
+
+def make_server(app: FastAPI, host: str, port: int) -> EmbeddedServer:
+    """A quiet uvicorn server for ``app``."""
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", access_log=False)
+    return EmbeddedServer(config)

@@ -1,0 +1,102 @@
+"""Running services: one ``asyncio.TaskGroup`` per process, signals, heartbeats, health and drain.
+
+On SIGTERM or SIGINT the ``stopping`` event is set: consumers stop taking entries after the one in
+hand (acked), the outbox is flushed, heartbeats say ``stopping``; anything still running after
+``drain_timeout_s`` is cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+
+from shared.bus import keys
+from shared.bus.consumer import FaultHook
+from shared.bus.streams import trim_stream
+from shared.metrics import SERVICE_UP
+from shared.runtime.health import EmbeddedServer, health_app, make_server, serve_until
+from shared.runtime.heartbeat import heartbeat_loop
+from shared.runtime.infra import Infra
+from shared.runtime.service import Service, ServiceContext
+
+log = logging.getLogger(__name__)
+
+
+def install_signal_handlers(stopping: asyncio.Event) -> None:
+    """SIGTERM (ECS stop) and SIGINT (Ctrl-C) both start a graceful drain."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stopping.set)
+
+
+async def _maintenance(infra: Infra, stopping: asyncio.Event, interval_s: float = 60.0) -> None:
+    retention_ms = infra.settings.stream_retention_s * 1000
+    while not stopping.is_set():
+        try:
+            for stream in keys.MONEY_STREAMS:
+                await trim_stream(infra.redis, stream, retention_ms)
+            await infra.relay.purge_sent(older_than_s=max(infra.settings.stream_retention_s, 3600))
+        except Exception:  # noqa: BLE001 - maintenance must never take a service down
+            log.exception("stream maintenance failed")
+        try:
+            await asyncio.wait_for(stopping.wait(), timeout=interval_s)
+        except TimeoutError:
+            pass
+
+
+async def run_services(
+    services: Sequence[Service],
+    infra: Infra,
+    *,
+    stopping: asyncio.Event | None = None,
+    ready: asyncio.Event | None = None,
+    install_signals: bool = True,
+    serve_health: bool = True,
+    fault_hook: FaultHook | None = None,
+    health_server_out: list[EmbeddedServer] | None = None,
+) -> None:
+    """Run ``services`` until a stop is requested, then drain them."""
+    stopping = stopping or asyncio.Event()
+    if install_signals:
+        install_signal_handlers(stopping)
+    settings = infra.settings
+    try:
+        async with asyncio.TaskGroup() as tg:
+            ctx = ServiceContext(infra=infra, task_group=tg, stopping=stopping, fault_hook=fault_hook)
+            ctx.spawn(infra.relay.run(stopping), name="outbox-relay")
+            ctx.spawn(_maintenance(infra, stopping), name="stream-maintenance")
+            if serve_health:
+                server = make_server(
+                    health_app(services, infra.redis, lambda: infra.pool.fetchval("SELECT 1")),
+                    settings.health_host,
+                    settings.health_port,
+                )
+                if health_server_out is not None:
+                    health_server_out.append(server)
+                ctx.spawn(serve_until(server, stopping), name="health")
+            for service in services:
+                await service.start(ctx)
+                SERVICE_UP.labels(service.name).set(1)
+                log.info("service started", extra={"service": service.name})
+            ctx.spawn(
+                heartbeat_loop(
+                    infra.redis, services, settings.instance_id, settings.heartbeat_interval_s, stopping
+                ),
+                name="heartbeat",
+            )
+            if ready is not None:
+                ready.set()
+            await stopping.wait()
+            log.info("stop requested: draining")
+            _, late = await asyncio.wait(ctx.tasks, timeout=settings.drain_timeout_s)
+            for task in late:
+                log.error(
+                    "task still running after drain timeout; cancelling", extra={"task": task.get_name()}
+                )
+                task.cancel()
+    finally:
+        for service in services:
+            SERVICE_UP.labels(service.name).set(0)
+    log.info("all services stopped")

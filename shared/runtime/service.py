@@ -1,0 +1,87 @@
+"""The service contract: what every Arbees service implements, and the context it runs in."""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from shared.bus.consumer import ConsumerConfig, FaultHook, Handler, StreamConsumer
+from shared.config import ArbeesSettings
+from shared.messages import Message
+from shared.runtime.infra import Infra
+
+
+@dataclass(slots=True)
+class ServiceContext:
+    """What a running service gets: shared infrastructure, the task group and the stop signal."""
+
+    infra: Infra
+    task_group: asyncio.TaskGroup
+    stopping: asyncio.Event
+    fault_hook: FaultHook | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+        """Run ``coro`` in the process's task group (no fire-and-forget tasks)."""
+        task = self.task_group.create_task(coro, name=name)
+        self.tasks.append(task)
+        return task
+
+
+class Service(abc.ABC):
+    """A service: ``start`` creates its tasks in the task group and returns once it is ready.
+
+    Tasks must return when ``ctx.stopping`` is set, after finishing the message in hand.
+    """
+
+    name: ClassVar[str]
+
+    def __init__(self, settings: ArbeesSettings) -> None:
+        self.settings = settings
+        self.consumers: list[StreamConsumer] = []
+
+    @abc.abstractmethod
+    async def start(self, ctx: ServiceContext) -> None:
+        """Create the service's tasks via ``ctx.spawn``; return when it can take messages."""
+
+    def health_details(self) -> dict[str, str | int | float | bool]:
+        """Figures for the heartbeat and health endpoint (override to add more)."""
+        details: dict[str, str | int | float | bool] = {}
+        for consumer in self.consumers:
+            prefix = consumer.config.stream.removeprefix("stream:")
+            details[f"{prefix}.handled"] = consumer.state.handled
+            details[f"{prefix}.dead_lettered"] = consumer.state.dead_lettered
+            details[f"{prefix}.failures"] = consumer.state.failures
+        return details
+
+    def consume(
+        self,
+        ctx: ServiceContext,
+        stream: str,
+        handler: Handler,
+        accepts: tuple[type[Message], ...],
+    ) -> StreamConsumer:
+        """Build and start a consumer of ``stream`` in this service's group."""
+        s = self.settings
+        consumer = StreamConsumer(
+            ctx.infra.redis,
+            ctx.infra.store,
+            ConsumerConfig(
+                stream=stream,
+                group=self.name,
+                consumer=f"{self.name}:{s.instance_id}",
+                accepts=accepts,
+                block_ms=s.stream_block_ms,
+                batch_size=s.stream_batch_size,
+                claim_idle_ms=s.stream_claim_idle_ms,
+                max_deliveries=s.stream_max_deliveries,
+            ),
+            handler,
+            fault_hook=ctx.fault_hook,
+        )
+        self.consumers.append(consumer)
+        ctx.spawn(consumer.run(ctx.stopping), name=f"{self.name}:{stream}")
+        return consumer
