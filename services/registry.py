@@ -33,7 +33,7 @@ def build_service(name: str, **overrides: Any) -> Service:
         When a setting is missing or invalid.
     """
     cls = service_class(name)
-    settings = load_settings(cls.settings_class, **overrides)  # type: ignore[attr-defined]
+    settings = load_settings(cls.settings_class, **overrides)
     return cls(settings)
 
 

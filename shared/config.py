@@ -47,39 +47,25 @@ class ArbeesSettings(BaseSettings):
     their explicit names whatever the prefix.
     """
 
-    model_config = SettingsConfigDict(
-        env_prefix="ARBEES_", frozen=True, extra="forbid", populate_by_name=True
-    )
+    model_config = SettingsConfigDict(env_prefix="ARBEES_", frozen=True, extra="forbid", populate_by_name=True)
 
     redis_url: str | None = Field(default=None, validation_alias=_env("REDIS_URL"))
     database_url: SecretStr | None = Field(default=None, validation_alias=_env("DATABASE_URL"))
     paper_trading: bool = Field(default=True, validation_alias=_env("PAPER_TRADING"))
     live_trading_confirmed: bool = Field(default=False, validation_alias=_env("LIVE_TRADING_CONFIRMED"))
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
-        default="INFO", validation_alias=_env("LOG_LEVEL")
-    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", validation_alias=_env("LOG_LEVEL"))
     data_dir: Path = Field(validation_alias=_env("ARBEES_DATA_DIR"), default_factory=default_data_dir)
     instance_id: str = Field(
         validation_alias=_env("ARBEES_INSTANCE_ID"), default_factory=_default_instance_id, min_length=1
     )
     auto_migrate: bool = Field(default=True, validation_alias=_env("ARBEES_AUTO_MIGRATE"))
-    heartbeat_interval_s: float = Field(
-        validation_alias=_env("ARBEES_HEARTBEAT_INTERVAL_S"), default=5.0, gt=0, le=300
-    )
+    heartbeat_interval_s: float = Field(validation_alias=_env("ARBEES_HEARTBEAT_INTERVAL_S"), default=5.0, gt=0, le=300)
     health_host: str = Field(default="127.0.0.1", validation_alias=_env("ARBEES_HEALTH_HOST"))
     health_port: int = Field(validation_alias=_env("ARBEES_HEALTH_PORT"), default=9100, ge=0, le=65535)
-    stream_block_ms: int = Field(
-        validation_alias=_env("ARBEES_STREAM_BLOCK_MS"), default=1000, ge=10, le=60_000
-    )
-    stream_batch_size: int = Field(
-        validation_alias=_env("ARBEES_STREAM_BATCH_SIZE"), default=32, ge=1, le=1000
-    )
-    stream_claim_idle_ms: int = Field(
-        validation_alias=_env("ARBEES_STREAM_CLAIM_IDLE_MS"), default=30_000, ge=100
-    )
-    stream_max_deliveries: int = Field(
-        validation_alias=_env("ARBEES_STREAM_MAX_DELIVERIES"), default=5, ge=1, le=100
-    )
+    stream_block_ms: int = Field(validation_alias=_env("ARBEES_STREAM_BLOCK_MS"), default=1000, ge=10, le=60_000)
+    stream_batch_size: int = Field(validation_alias=_env("ARBEES_STREAM_BATCH_SIZE"), default=32, ge=1, le=1000)
+    stream_claim_idle_ms: int = Field(validation_alias=_env("ARBEES_STREAM_CLAIM_IDLE_MS"), default=30_000, ge=100)
+    stream_max_deliveries: int = Field(validation_alias=_env("ARBEES_STREAM_MAX_DELIVERIES"), default=5, ge=1, le=100)
     stream_retention_s: int = Field(validation_alias=_env("ARBEES_STREAM_RETENTION_S"), default=86_400, ge=0)
     drain_timeout_s: float = Field(validation_alias=_env("ARBEES_DRAIN_TIMEOUT_S"), default=20.0, gt=0)
 

@@ -25,7 +25,7 @@ def _start_server(data_dir: Path) -> str:
         import pgserver
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        server = pgserver.get_server(data_dir / "pgdata", cleanup_mode="stop")
+        server = pgserver.get_server(data_dir / "pgdata", cleanup_mode="stop")  # type: ignore[attr-defined]
     return str(server.get_uri())
 
 

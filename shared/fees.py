@@ -73,9 +73,7 @@ class PolymarketFeeSchedule:
     taker_only: bool = True
 
 
-def polymarket_fee(
-    price: Decimal, size: Decimal, schedule: PolymarketFeeSchedule, *, maker: bool = False
-) -> Decimal:
+def polymarket_fee(price: Decimal, size: Decimal, schedule: PolymarketFeeSchedule, *, maker: bool = False) -> Decimal:
     """Polymarket fee in pUSD for a fill of ``size`` shares at ``price``, floored to 5 dp."""
     _check(price, size)
     if (maker and schedule.taker_only) or schedule.rate == 0 or size == 0:

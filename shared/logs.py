@@ -2,8 +2,9 @@
 
 Each record is one JSON object (time, level, logger, message and any ``extra`` fields such as
 ``correlation_id``, ``client_order_id``, ``venue``). Registered secret values, and anything that looks
-like a PEM private key or a bearer token (a Polymarket private key is
-registered explicitly: a 64-hex pattern would also hide condition ids and transaction hashes), are replaced with ``***`` before a record is written.
+like a PEM private key or a bearer token, are replaced with ``***``. A
+Polymarket private key is registered explicitly: a 64-hex pattern would also hide condition ids and
+transaction hashes.
 """
 
 from __future__ import annotations

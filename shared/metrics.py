@@ -18,9 +18,7 @@ MESSAGES_DEAD_LETTERED = Counter(
 HANDLER_FAILURES = Counter(
     "arbees_stream_handler_failures_total", "Handler exceptions (entry left pending)", ["stream", "group"]
 )
-HANDLER_SECONDS = Histogram(
-    "arbees_stream_handler_seconds", "Time to handle one stream entry", ["stream", "group"]
-)
+HANDLER_SECONDS = Histogram("arbees_stream_handler_seconds", "Time to handle one stream entry", ["stream", "group"])
 PUBSUB_RECEIVED = Counter("arbees_pubsub_received_total", "Pub/sub messages received", ["topic"])
 PUBSUB_INVALID = Counter("arbees_pubsub_invalid_total", "Pub/sub payloads that failed to decode", ["topic"])
 OUTBOX_PUBLISHED = Counter("arbees_outbox_published_total", "Outbox rows published to Redis", ["stream"])

@@ -10,6 +10,7 @@ traded against.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -117,14 +118,10 @@ class PaperTradingEngine:
         if report is None:
             return None
         if report.status in (OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED):
-            report = OrderReport(**{**_as_dict(report), "status": OrderStatus.CANCELED})
+            report = replace(report, status=OrderStatus.CANCELED)
             self._orders[client_order_id] = report
         return report
 
     async def order_status(self, client_order_id: str) -> OrderReport | None:
         """The paper order, or ``None`` if this engine never saw it."""
         return self._orders.get(client_order_id)
-
-
-def _as_dict(report: OrderReport) -> dict[str, object]:
-    return {name: getattr(report, name) for name in report.__slots__}

@@ -17,7 +17,5 @@ def create_app(pool: asyncpg.Pool, redis: Any, token: str) -> FastAPI:
     app.state.pool = pool
     app.state.redis = redis
     app.include_router(health.router, prefix="/api/v1", tags=["health"])
-    app.include_router(
-        trading.router, prefix="/api/v1", tags=["trading"], dependencies=[Depends(require_token(token))]
-    )
+    app.include_router(trading.router, prefix="/api/v1", tags=["trading"], dependencies=[Depends(require_token(token))])
     return app

@@ -46,9 +46,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-async def eventually(probe: Callable[[], Awaitable[T | None]], timeout: float, what: str) -> T:
+async def eventually(probe: Callable[[], Awaitable[T | None]], wait_s: float, what: str) -> T:
     """Poll ``probe`` until it returns something, or fail naming ``what``."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + wait_s
     while True:
         value = await probe()
         if value:
@@ -67,7 +67,7 @@ async def _publish(infra: Infra, topic: str, key: str, message: Message) -> None
     await infra.market_data.publish(topic, key, message)
 
 
-async def play(infra: Infra, api: ApiService, timeout: float, say: Callable[[str], None]) -> dict[str, Any]:
+async def play(infra: Infra, api: ApiService, wait_s: float, say: Callable[[str], None]) -> dict[str, Any]:
     """Play the script and return the position read through the API."""
     game = script.DemoGame.for_run(utc_now())
     pool = infra.pool
@@ -86,15 +86,13 @@ async def play(infra: Infra, api: ApiService, timeout: float, say: Callable[[str
         lambda: pool.fetchrow(
             "SELECT home FROM win_probabilities WHERE game_id = $1 AND ts = $2", game.game_id, q3.ts_event
         ),
-        timeout,
+        wait_s,
         "a win probability",
     )
-    say(
-        f"[game]     {game.home} 78 - 64 {game.away}, Q3 6:00 left: model P({game.home} wins) = {wp['home']:.3f}"
-    )
+    say(f"[game]     {game.home} 78 - 64 {game.away}, Q3 6:00 left: model P({game.home} wins) = {wp['home']:.3f}")
     signal = await eventually(
         lambda: pool.fetchrow("SELECT * FROM signals WHERE game_id = $1 ORDER BY ts LIMIT 1", game.game_id),
-        timeout,
+        wait_s,
         "a signal",
     )
     say(
@@ -103,17 +101,15 @@ async def play(infra: Infra, api: ApiService, timeout: float, say: Callable[[str
     )
     intent = await eventually(
         lambda: pool.fetchrow("SELECT * FROM order_intents WHERE signal_id = $1", signal["signal_id"]),
-        timeout,
+        wait_s,
         "the risk decision",
     )
     if intent["decision"] != "approved":
         raise RuntimeError(f"demo: risk gate denied the trade: {intent['reason']}")
-    say(
-        f"[risk]     approved {intent['quantity']:.0f} contracts, up to {_money(intent['notional'])} incl. fees"
-    )
+    say(f"[risk]     approved {intent['quantity']:.0f} contracts, up to {_money(intent['notional'])} incl. fees")
     fill = await eventually(
         lambda: pool.fetchrow("SELECT * FROM fills WHERE client_order_id = $1", intent["client_order_id"]),
-        timeout,
+        wait_s,
         "the paper fill",
     )
     say(
@@ -121,20 +117,16 @@ async def play(infra: Infra, api: ApiService, timeout: float, say: Callable[[str
         f"(order {fill['client_order_id']})"
     )
     await eventually(
-        lambda: pool.fetchrow(
-            "SELECT 1 FROM positions WHERE market_id = $1 AND quantity > 0", game.market_id
-        ),
-        timeout,
+        lambda: pool.fetchrow("SELECT 1 FROM positions WHERE market_id = $1 AND quantity > 0", game.market_id),
+        wait_s,
         "the position",
     )
     for top in script.prices(game, "0.95", "0.96"):
         await _publish(infra, keys.MARKET_PRICE, top.key, top)
     say("[market]   the market catches up: Kalshi yes bid 0.95 / ask 0.96")
     position = await eventually(
-        lambda: _api_position(
-            api, game.market_id, lambda p: Decimal(p["mark_price"] or "0") == Decimal("0.95")
-        ),
-        timeout,
+        lambda: _api_position(api, game.market_id, lambda p: Decimal(p["mark_price"] or "0") == Decimal("0.95")),
+        wait_s,
         "the marked position through the API",
     )
     say(
@@ -147,7 +139,7 @@ async def play(infra: Infra, api: ApiService, timeout: float, say: Callable[[str
     await infra.producer.publish(keys.SETTLEMENTS, script.settlement(game, home_won=True))
     settled = await eventually(
         lambda: _api_position(api, game.market_id, lambda p: p["status"] == "settled"),
-        timeout,
+        wait_s,
         "the settlement",
     )
     say(
@@ -155,7 +147,7 @@ async def play(infra: Infra, api: ApiService, timeout: float, say: Callable[[str
         f"{_money(Decimal(settled['realized_pnl']))}, fees ${Decimal(settled['fees_paid']):.2f}, "
         f"net {_money(Decimal(settled['net_pnl']))}"
     )
-    return settled
+    return dict(settled)
 
 
 async def _api_position(api: ApiService, market_id: str, ready: Callable[[dict[str, Any]], bool]) -> Any:

@@ -19,6 +19,7 @@ from shared.messages import (
     MarketPriceUpdated,
     MarketSettled,
 )
+from shared.messages.market_data import GameStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ def assignment(game: DemoGame, shard_id: str) -> AssignShard:
 
 
 def state(
-    game: DemoGame, status: str, period: int, clock: float | None, home: int, away: int
+    game: DemoGame, status: GameStatus, period: int, clock: float | None, home: int, away: int
 ) -> GameStateUpdated:
     """One ESPN-like game state."""
     return GameStateUpdated(
@@ -71,7 +72,7 @@ def state(
         league="nba",
         home_team=game.home,
         away_team=game.away,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         completed=status == "post",
         period=period,
         clock_seconds=clock,
@@ -110,6 +111,4 @@ def prices(game: DemoGame, yes_bid: str, yes_ask: str, size: str = "500") -> tup
 def settlement(game: DemoGame, home_won: bool) -> MarketSettled:
     """Kalshi's resolution of the market."""
     yes = Decimal(1) if home_won else Decimal(0)
-    return MarketSettled(
-        venue="kalshi", market_id=game.market_id, payouts={"yes": yes, "no": Decimal(1) - yes}
-    )
+    return MarketSettled(venue="kalshi", market_id=game.market_id, payouts={"yes": yes, "no": Decimal(1) - yes})

@@ -33,9 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 async def _from_redis(url: str) -> list[dict[str, Any]]:
     redis = connect_redis(url, single_process=False)
     try:
-        return [
-            {**hb.model_dump(mode="json"), "healthy": is_healthy(hb)} for hb in await read_heartbeats(redis)
-        ]
+        return [{**hb.model_dump(mode="json"), "healthy": is_healthy(hb)} for hb in await read_heartbeats(redis)]
     finally:
         await redis.aclose()
 

@@ -32,9 +32,7 @@ def fee_per_contract(instrument: InstrumentRef, price: Decimal) -> Decimal:
     """The venue's taker fee for one contract at ``price``."""
     if instrument.fees.schedule == "kalshi":
         return kalshi_fee(price, ONE, fee_type=instrument.fees.fee_type, multiplier=instrument.fees.rate)
-    schedule = PolymarketFeeSchedule(
-        rate=instrument.fees.rate or Decimal(0), exponent=instrument.fees.exponent
-    )
+    schedule = PolymarketFeeSchedule(rate=instrument.fees.rate or Decimal(0), exponent=instrument.fees.exponent)
     return polymarket_fee(price, ONE, schedule)
 
 

@@ -28,9 +28,7 @@ log = logging.getLogger(__name__)
 class GameShardHandlers:
     """State and side effects of one shard."""
 
-    def __init__(
-        self, settings: GameShardSettings, book: ShardBook, store: Store, bus: MarketDataBus
-    ) -> None:
+    def __init__(self, settings: GameShardSettings, book: ShardBook, store: Store, bus: MarketDataBus) -> None:
         self.settings = settings
         self.book = book
         self._store = store
@@ -71,9 +69,7 @@ class GameShardHandlers:
                 if wp is not None:
                     await self._signals_for_game(uow, game, wp)
 
-    async def _signals_for_game(
-        self, uow: UnitOfWork, game: GameAssignment, wp: WinProbabilityUpdated
-    ) -> None:
+    async def _signals_for_game(self, uow: UnitOfWork, game: GameAssignment, wp: WinProbabilityUpdated) -> None:
         state = self.book.states.get(game.game_id)
         if state is None or state.status != "in":
             return

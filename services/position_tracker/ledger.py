@@ -32,9 +32,7 @@ class PositionState:
         return (self.cost_basis / self.quantity).quantize(_Q)
 
 
-def apply_fill(
-    state: PositionState, side: str, price: Decimal, quantity: Decimal, fee: Decimal
-) -> PositionState:
+def apply_fill(state: PositionState, side: str, price: Decimal, quantity: Decimal, fee: Decimal) -> PositionState:
     """The position after a fill (buy adds at cost; sell realizes against the average cost)."""
     fees = state.fees_paid + fee
     if side == "buy":
@@ -45,9 +43,7 @@ def apply_fill(
             fees_paid=fees,
         )
     if quantity > state.quantity:
-        raise ValueError(
-            f"sell of {quantity} exceeds position {state.quantity} (short positions are not held)"
-        )
+        raise ValueError(f"sell of {quantity} exceeds position {state.quantity} (short positions are not held)")
     avg = state.cost_basis / state.quantity
     released = (avg * quantity).quantize(_Q)
     return replace(

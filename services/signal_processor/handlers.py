@@ -56,14 +56,12 @@ class SignalHandler:
         now = utc_now()
         decisions: list[Approved | Denied] = []
         for leg in signal.legs:
-            decision = decide(
-                signal, leg, limits=self.limits, game_exposure=exposure, trading_state=state, now=now
-            )
+            decision = decide(signal, leg, limits=self.limits, game_exposure=exposure, trading_state=state, now=now)
             if isinstance(decision, Approved):
                 exposure += decision.notional
             decisions.append(decision)
         denial = next((d for d in decisions if isinstance(d, Denied)), None)
-        for index, leg in enumerate(signal.legs):
+        for index in range(len(signal.legs)):
             intent_id = str(derive_id("intent", signal.signal_id, index))
             decision = decisions[index]
             if denial is not None:
@@ -111,9 +109,7 @@ class SignalHandler:
             },
         )
 
-    async def _deny(
-        self, uow: UnitOfWork, signal: SignalGenerated, index: int, intent_id: str, denial: Denied
-    ) -> None:
+    async def _deny(self, uow: UnitOfWork, signal: SignalGenerated, index: int, intent_id: str, denial: Denied) -> None:
         leg = signal.legs[index]
         inserted = await _insert_intent(
             uow, signal, index, intent_id, f"denied-{intent_id}", Decimal(0), Decimal(0), denial
@@ -133,9 +129,7 @@ class SignalHandler:
             reason=denial.reason,
         )
         await uow.emit(keys.ORDER_EVENTS, event)
-        log.info(
-            "intent denied", extra={"intent_id": intent_id, "code": denial.code, "reason": denial.reason}
-        )
+        log.info("intent denied", extra={"intent_id": intent_id, "code": denial.code, "reason": denial.reason})
 
 
 async def _insert_intent(

@@ -248,9 +248,7 @@ class StreamConsumer:
 
     async def _dead_letter(self, entry: _Entry, reason: str) -> None:
         cfg = self.config
-        await dead_letter(
-            self._redis, cfg.stream, cfg.group, cfg.consumer, entry.entry_id, entry.payload, reason
-        )
+        await dead_letter(self._redis, cfg.stream, cfg.group, cfg.consumer, entry.entry_id, entry.payload, reason)
         await self._redis.xack(cfg.stream, cfg.group, entry.entry_id)
         self.state.dead_lettered += 1
         MESSAGES_DEAD_LETTERED.labels(cfg.stream, cfg.group).inc()

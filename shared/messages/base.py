@@ -9,9 +9,10 @@ the parent.
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -38,6 +39,9 @@ def derive_id(*parts: object) -> uuid.UUID:
     return uuid.uuid5(ARBEES_NAMESPACE, "|".join(str(p) for p in parts))
 
 
+M = TypeVar("M", bound="Message")
+
+
 class Message(BaseModel):
     """Envelope: identity, causality and the two timestamps.
 
@@ -57,7 +61,7 @@ class Message(BaseModel):
 
     SCHEMA_VERSION: ClassVar[int] = 1
 
-    def caused(self, cls: type[Self] | Any, **fields: Any) -> Any:
+    def caused(self, cls: builtins.type[M], **fields: Any) -> M:
         """Build a message of ``cls`` caused by this one (same correlation, causation = this id)."""
         fields.setdefault("correlation_id", self.correlation_id)
         fields.setdefault("causation_id", self.message_id)

@@ -91,9 +91,7 @@ def decode(data: bytes | str) -> Message:
         raise DecodeError(f"unknown message type {kind!r}")
     version = raw.get("schema_version")
     if version != SUPPORTED_VERSIONS[kind]:
-        raise DecodeError(
-            f"unsupported schema_version {version!r} for {kind} (supported: {SUPPORTED_VERSIONS[kind]})"
-        )
+        raise DecodeError(f"unsupported schema_version {version!r} for {kind} (supported: {SUPPORTED_VERSIONS[kind]})")
     try:
         message: Message = _ADAPTER.validate_python(raw)
     except ValidationError as e:

@@ -36,13 +36,9 @@ _TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     _S.SUBMITTED: frozenset(
         {_S.ACCEPTED, _S.PARTIALLY_FILLED, _S.FILLED, _S.REJECTED, _S.UNKNOWN, _S.CANCELED, _S.EXPIRED}
     ),
-    _S.UNKNOWN: frozenset(
-        {_S.ACCEPTED, _S.PARTIALLY_FILLED, _S.FILLED, _S.REJECTED, _S.CANCELED, _S.EXPIRED}
-    ),
+    _S.UNKNOWN: frozenset({_S.ACCEPTED, _S.PARTIALLY_FILLED, _S.FILLED, _S.REJECTED, _S.CANCELED, _S.EXPIRED}),
     _S.ACCEPTED: frozenset({_S.PARTIALLY_FILLED, _S.FILLED, _S.PENDING_CANCEL, _S.CANCELED, _S.EXPIRED}),
-    _S.PARTIALLY_FILLED: frozenset(
-        {_S.PARTIALLY_FILLED, _S.FILLED, _S.PENDING_CANCEL, _S.CANCELED, _S.EXPIRED}
-    ),
+    _S.PARTIALLY_FILLED: frozenset({_S.PARTIALLY_FILLED, _S.FILLED, _S.PENDING_CANCEL, _S.CANCELED, _S.EXPIRED}),
     _S.PENDING_CANCEL: frozenset({_S.CANCELED, _S.PARTIALLY_FILLED, _S.FILLED, _S.ACCEPTED}),
     # A fill can race a cancel acknowledgement: the venue matched before it processed the cancel.
     _S.CANCELED: frozenset({_S.FILLED, _S.PARTIALLY_FILLED}),

@@ -71,10 +71,7 @@ def health_app(services: Sequence[Any], redis: Any, check_db: Callable[[], Any])
             problems.append(f"database: {type(e).__name__}")
         fleet = []
         try:
-            fleet = [
-                {**hb.model_dump(mode="json"), "healthy": is_healthy(hb)}
-                for hb in await read_heartbeats(redis)
-            ]
+            fleet = [{**hb.model_dump(mode="json"), "healthy": is_healthy(hb)} for hb in await read_heartbeats(redis)]
         except Exception as e:  # noqa: BLE001
             problems.append(f"heartbeats: {type(e).__name__}")
         if problems:

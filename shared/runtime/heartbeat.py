@@ -71,9 +71,7 @@ async def heartbeat_loop(
     while not stopping.is_set():
         for service in services:
             try:
-                await beat(
-                    redis, service.name, instance_id, started_at, interval_s, "ok", service.health_details()
-                )
+                await beat(redis, service.name, instance_id, started_at, interval_s, "ok", service.health_details())
             except Exception:  # noqa: BLE001 - a missed beat must not stop the service
                 log.exception("heartbeat failed", extra={"service": service.name})
         try:

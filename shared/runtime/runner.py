@@ -81,9 +81,7 @@ async def run_services(
                 SERVICE_UP.labels(service.name).set(1)
                 log.info("service started", extra={"service": service.name})
             ctx.spawn(
-                heartbeat_loop(
-                    infra.redis, services, settings.instance_id, settings.heartbeat_interval_s, stopping
-                ),
+                heartbeat_loop(infra.redis, services, settings.instance_id, settings.heartbeat_interval_s, stopping),
                 name="heartbeat",
             )
             if ready is not None:
@@ -92,9 +90,7 @@ async def run_services(
             log.info("stop requested: draining")
             _, late = await asyncio.wait(ctx.tasks, timeout=settings.drain_timeout_s)
             for task in late:
-                log.error(
-                    "task still running after drain timeout; cancelling", extra={"task": task.get_name()}
-                )
+                log.error("task still running after drain timeout; cancelling", extra={"task": task.get_name()})
                 task.cancel()
     finally:
         for service in services:

@@ -38,6 +38,7 @@ class Service(abc.ABC):
     """
 
     name: ClassVar[str]
+    settings_class: ClassVar[type[ArbeesSettings]] = ArbeesSettings
 
     def __init__(self, settings: ArbeesSettings) -> None:
         self.settings = settings
