@@ -106,7 +106,7 @@ async def play(infra: Infra, api: ApiService, wait_s: float, say: Callable[[str]
     )
     if intent["decision"] != "approved":
         raise RuntimeError(f"demo: risk gate denied the trade: {intent['reason']}")
-    say(f"[risk]     approved {intent['quantity']:.0f} contracts, up to {_money(intent['notional'])} incl. fees")
+    say(f"[risk]     approved {intent['quantity']:.0f} contracts, up to ${intent['notional']:.2f} incl. fees")
     fill = await eventually(
         lambda: pool.fetchrow("SELECT * FROM fills WHERE client_order_id = $1", intent["client_order_id"]),
         wait_s,

@@ -254,3 +254,34 @@ async def test_trimming_never_drops_an_unacknowledged_entry(redis: Any, database
     assert await trim_stream(redis, STREAM, retention_ms=3_600_000) == 0
     assert await trim_stream(redis, STREAM, retention_ms=0) == 5
     await pool.close()
+
+
+async def test_stopping_finishes_and_acks_the_message_in_hand(redis: Any, database_url: str) -> None:
+    pool = await create_pool(database_url)
+    producer = StreamProducer(redis)
+    first, second = _settled("first"), _settled("second")
+    await producer.publish(STREAM, first)
+    await producer.publish(STREAM, second)
+    started = asyncio.Event()
+    stopping = asyncio.Event()
+    handled: list[str] = []
+
+    async def slow(message: Message, uow: UnitOfWork) -> None:
+        assert isinstance(message, MarketSettled)
+        started.set()
+        await asyncio.sleep(0.3)
+        handled.append(message.market_id)
+
+    consumer = _consumer(redis, Store(pool), slow)
+    task = asyncio.create_task(consumer.run(stopping))
+    await started.wait()
+    stopping.set()  # SIGTERM arrives while the first message is being handled
+    await asyncio.wait_for(task, 5)
+    assert handled == ["first"]
+    summary = await redis.xpending(STREAM, GROUP)
+    # The one in hand was acked; the second was read in the same batch but not started: it stays pending
+    # for this consumer's restart (or another consumer's claim), never lost.
+    assert summary["pending"] == 1
+    pending = await redis.xpending_range(STREAM, GROUP, min="-", max="+", count=10)
+    assert len(pending) == 1
+    await pool.close()
