@@ -1,4 +1,4 @@
-"""Serving a simulator app on a port until interrupted (used by ``arbees sim ...``)."""
+"""Serving a simulator app on a port until SIGINT/SIGTERM (used by ``arbees sim ...``)."""
 
 from __future__ import annotations
 
@@ -8,25 +8,19 @@ from typing import Any
 
 import uvicorn
 
+from shared.runtime.health import EmbeddedServer, serve_until, wait_started
+
 
 async def serve(app: Any, host: str, port: int, *, ready_message: str | None = None) -> None:
-    """Run ``app`` with uvicorn until SIGINT/SIGTERM."""
+    """Run ``app`` until interrupted; print ``ready_message`` once listening."""
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", ws_ping_interval=None)
-    server = uvicorn.Server(config)
-    loop = asyncio.get_running_loop()
+    server = EmbeddedServer(config)
     stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-
-    async def _stop_when_asked() -> None:
-        await stop.wait()
-        server.should_exit = True
-
-    watcher = asyncio.create_task(_stop_when_asked())
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    task = asyncio.create_task(serve_until(server, stop))
+    await wait_started(server, task)
     if ready_message:
-        print(ready_message, flush=True)
-    try:
-        await server.serve()
-    finally:
-        watcher.cancel()
+        print(ready_message.format(port=server.bound_port), flush=True)
+    await task
