@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import inspect
 import sys
 from collections.abc import Sequence
 
+from services.cli.loader import register_modules
 from shared.config import ConfigError
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -32,14 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Arbees: trade sports prediction markets on calibrated win probabilities.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="<command>", required=True)
-    for module_name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as e:
-            if e.name is None or not module_name.startswith(e.name):
-                raise
-            continue
-        module.register(subparsers)
+    register_modules(COMMAND_MODULES, subparsers)
     return parser
 
 

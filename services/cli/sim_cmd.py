@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib
+
+from services.cli.loader import register_modules
 
 SIMULATORS = ("markets.sim.kalshi.cli", "markets.sim.polymarket.cli", "markets.sim.espn.cli")
 
@@ -18,11 +19,4 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     venues = parser.add_subparsers(dest="simulator", metavar="<simulator>", required=True)
-    for module_name in SIMULATORS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as e:
-            if e.name is None or not module_name.startswith(e.name):
-                raise
-            continue
-        module.register(venues)
+    register_modules(SIMULATORS, venues)
