@@ -63,8 +63,12 @@ class Fault:
         return self.path is None or re.search(self.path, path) is not None
 
     def matches_ws(self, kind: str, channel: str | None) -> bool:
-        """True when this fault applies to a WebSocket ``kind`` on ``channel``."""
-        if self.kind != kind:
+        """True when this fault applies to a WebSocket ``kind`` on ``channel``.
+
+        A ``latency`` fault is an HTTP fault unless it names a channel, so WebSocket code never consumes
+        one meant for requests.
+        """
+        if self.kind != kind or (kind == "latency" and self.channel is None):
             return False
         return self.channel is None or channel is None or self.channel == channel
 

@@ -1,0 +1,1 @@
+"""Protocol-faithful Kalshi Trade API v2 simulator (REST, WebSocket, matching, settlement, faults)."""
