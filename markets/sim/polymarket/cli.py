@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib
 import sys
 import time
@@ -34,20 +35,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--replay-data", type=Path, help="seed one market per game of this replay data directory")
     parser.add_argument("--speed", type=float, default=1.0, help="replay speed factor (default 1)")
     parser.add_argument("--start-at", type=float, default=None, help="replay start, Unix seconds (default now)")
-    parser.add_argument("--replay-sports", nargs="*", default=None, help="only these sports from the replay data")
-    parser.add_argument("--replay-limit", type=int, default=None, help="at most this many replayed games")
+    parser.add_argument("--sports", nargs="*", default=None, help="only these sports from the replay data")
+    parser.add_argument("--limit", type=int, default=10, help="replayed games per league (default: 10)")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="choice of replayed games and their start times (same as the other sims)"
+    )
     parser.add_argument("--geoblocked", action="store_true", help="answer as if this IP were in a blocked region")
     parser.add_argument("--matching-delay-s", type=float, default=0.0, help="sports matching delay of seeded markets")
     parser.add_argument("--starting-balance", type=Decimal, default=Decimal(10_000), help="pUSD of a new address")
     parser.add_argument("--chain-id", type=int, default=137, help="chain id signatures must name (137 Polygon)")
-    parser.add_argument("--seed", default="arbees-polymarket-sim", help="seed of ids and API-key derivation")
+    parser.add_argument("--id-seed", default="arbees-polymarket-sim", help="seed of ids and API-key derivation")
     parser.set_defaults(handler=run)
 
 
 async def run(args: argparse.Namespace) -> int:
     """Build, seed and serve the simulator until SIGINT/SIGTERM; returns the exit code."""
     config = SimConfig(
-        chain_id=args.chain_id, seed=args.seed, starting_balance=args.starting_balance, geoblocked=args.geoblocked
+        chain_id=args.chain_id, seed=args.id_seed, starting_balance=args.starting_balance, geoblocked=args.geoblocked
     )
     clock = ReplayClock(start_epoch_s=args.start_at if args.start_at is not None else time.time(), speed=args.speed)
     state = build_state(config, timeline=clock.now if args.replay_data else None)
@@ -59,7 +63,9 @@ async def run(args: argparse.Namespace) -> int:
         except ModuleNotFoundError:
             print("arbees sim polymarket: markets.sim.replay is not available; cannot --replay-data", file=sys.stderr)
             return 2
-        games = replay.load_replay(args.replay_data, sports=args.replay_sports, limit=args.replay_limit)
+        games = await asyncio.to_thread(
+            replay.load_replay, args.replay_data, sports=args.sports, limit=args.limit, seed=args.seed
+        )
         seed_replay(state, list(games), clock, matching_delay_s=args.matching_delay_s)
     markets = len(state.exchange.markets)
     await serve(
