@@ -1,0 +1,186 @@
+"""The order journal: every order an engine sends is written down *before* it is sent.
+
+A ``client_order_id`` is derived, journalled as ``pending`` and only then sent; the journal then
+follows it (``sent`` → ``acked``/``unknown`` → ``final``). After a crash, :meth:`OrderJournal.unresolved`
+lists what may be at the venue without our knowing, so the engine resolves it from venue evidence
+instead of sending it again. The journal also answers the day's committed notional for live caps.
+
+:class:`FileOrderJournal` appends JSON lines and fsyncs each (durable across restarts, one file per
+engine account); :class:`MemoryOrderJournal` is for paper trading and tests. The execution service
+keeps its own ledger in PostgreSQL on top.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal, Protocol
+
+from markets.base import OrderRequest
+
+JournalState = Literal["pending", "sent", "acked", "unknown", "final", "refused"]
+_OPEN: frozenset[JournalState] = frozenset({"pending", "sent", "unknown"})
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """The journal's view of one order."""
+
+    client_order_id: str
+    venue: str
+    market_id: str
+    outcome_id: str
+    side: str
+    limit_price: Decimal
+    quantity: Decimal
+    state: JournalState
+    created_at: datetime
+    venue_order_id: str | None = None
+    note: str | None = None
+
+    @property
+    def notional(self) -> Decimal:
+        """Dollars the order can commit: price x quantity for a buy, (1 - price) x quantity for a sell."""
+        unit = self.limit_price if self.side == "buy" else Decimal(1) - self.limit_price
+        return unit * self.quantity
+
+
+class OrderJournal(Protocol):
+    """Durable record of orders an engine has sent or is about to send."""
+
+    async def record(self, venue: str, request: OrderRequest, venue_order_id: str | None = None) -> JournalEntry:
+        """Write ``request`` as ``pending`` (idempotent: an existing entry is returned unchanged)."""
+        ...
+
+    async def mark(
+        self, client_order_id: str, state: JournalState, venue_order_id: str | None = None, note: str | None = None
+    ) -> JournalEntry:
+        """Move an entry to ``state`` (and remember the venue's id)."""
+        ...
+
+    async def get(self, client_order_id: str) -> JournalEntry | None:
+        """The entry for ``client_order_id``."""
+        ...
+
+    async def unresolved(self, venue: str) -> list[JournalEntry]:
+        """Entries that may be at the venue without a known outcome (pending, sent, unknown)."""
+        ...
+
+    async def committed_notional(self, venue: str, day: date) -> Decimal:
+        """Notional of every order of ``day`` (UTC) that was or may have been sent (not refused)."""
+        ...
+
+
+class MemoryOrderJournal:
+    """An in-memory journal (paper trading, tests)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, JournalEntry] = {}
+
+    async def record(self, venue: str, request: OrderRequest, venue_order_id: str | None = None) -> JournalEntry:
+        existing = self._entries.get(request.client_order_id)
+        if existing is not None:
+            return existing
+        entry = JournalEntry(
+            client_order_id=request.client_order_id,
+            venue=venue,
+            market_id=request.market_id,
+            outcome_id=request.outcome_id,
+            side=request.side,
+            limit_price=request.limit_price,
+            quantity=request.quantity,
+            state="pending",
+            created_at=datetime.now(UTC),
+            venue_order_id=venue_order_id,
+        )
+        self._store(entry)
+        return entry
+
+    async def mark(
+        self, client_order_id: str, state: JournalState, venue_order_id: str | None = None, note: str | None = None
+    ) -> JournalEntry:
+        entry = self._entries.get(client_order_id)
+        if entry is None:
+            raise KeyError(f"no journal entry for {client_order_id}")
+        updated = replace(
+            entry, state=state, venue_order_id=venue_order_id or entry.venue_order_id, note=note or entry.note
+        )
+        self._store(updated)
+        return updated
+
+    async def get(self, client_order_id: str) -> JournalEntry | None:
+        return self._entries.get(client_order_id)
+
+    async def unresolved(self, venue: str) -> list[JournalEntry]:
+        return [e for e in self._entries.values() if e.venue == venue and e.state in _OPEN]
+
+    async def committed_notional(self, venue: str, day: date) -> Decimal:
+        return sum(
+            (
+                e.notional
+                for e in self._entries.values()
+                if e.venue == venue and e.created_at.date() == day and e.state != "refused"
+            ),
+            Decimal(0),
+        )
+
+    def _store(self, entry: JournalEntry) -> None:
+        self._entries[entry.client_order_id] = entry
+
+
+class FileOrderJournal(MemoryOrderJournal):
+    """A journal persisted as JSON lines (one line per change, fsynced), replayed on open."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            for line in path.read_text().splitlines():
+                if line.strip():
+                    super()._store(_decode(line))
+        self._lock = asyncio.Lock()
+
+    async def record(self, venue: str, request: OrderRequest, venue_order_id: str | None = None) -> JournalEntry:
+        async with self._lock:
+            existing = await MemoryOrderJournal.get(self, request.client_order_id)
+            if existing is not None:
+                return existing
+            entry = await super().record(venue, request, venue_order_id)
+            await asyncio.to_thread(self._append, entry)
+            return entry
+
+    async def mark(
+        self, client_order_id: str, state: JournalState, venue_order_id: str | None = None, note: str | None = None
+    ) -> JournalEntry:
+        async with self._lock:
+            entry = await super().mark(client_order_id, state, venue_order_id, note)
+            await asyncio.to_thread(self._append, entry)
+            return entry
+
+    def _append(self, entry: JournalEntry) -> None:
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(_encode(entry) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def _encode(entry: JournalEntry) -> str:
+    raw = asdict(entry)
+    raw["limit_price"] = str(entry.limit_price)
+    raw["quantity"] = str(entry.quantity)
+    raw["created_at"] = entry.created_at.isoformat()
+    return json.dumps(raw, sort_keys=True)
+
+
+def _decode(line: str) -> JournalEntry:
+    raw = json.loads(line)
+    raw["limit_price"] = Decimal(raw["limit_price"])
+    raw["quantity"] = Decimal(raw["quantity"])
+    raw["created_at"] = datetime.fromisoformat(raw["created_at"])
+    return JournalEntry(**raw)
