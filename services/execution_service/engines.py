@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from markets.base import ExecutionEngine
 from markets.paper.engine import PaperTradingEngine
+from markets.paper.sources import RedisTopBook
 from services.execution_service.config import ExecutionSettings
-from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
 from shared.config import ConfigError
-from shared.messages import MarketPriceUpdated
 from shared.prices import Venue
 
 
@@ -25,12 +24,8 @@ def build_engines(settings: ExecutionSettings, bus: MarketDataBus) -> dict[Venue
             "PAPER_TRADING: real trading selected, but no real execution engine is configured in this "
             "build; unset PAPER_TRADING to trade on paper"
         )
-    engines: dict[Venue, ExecutionEngine] = {}
-    for venue in ("kalshi", "polymarket"):
-
-        async def top(market_id: str, outcome_id: str, _venue: Venue = venue) -> MarketPriceUpdated | None:
-            message = await bus.latest(keys.MARKET_PRICE, f"{_venue}:{market_id}:{outcome_id}")
-            return message if isinstance(message, MarketPriceUpdated) else None
-
-        engines[venue] = PaperTradingEngine(venue, top, max_book_age_s=settings.max_book_age_s)
-    return engines
+    venues: tuple[Venue, ...] = ("kalshi", "polymarket")
+    return {
+        venue: PaperTradingEngine(venue, RedisTopBook(bus, venue), max_book_age_s=settings.max_book_age_s)
+        for venue in venues
+    }

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from markets.base import Accepted, Rejected
 from markets.base import OrderRequest as Req
+from markets.paper.books import BookSnapshot
 from markets.paper.engine import PaperTradingEngine
 from shared.logs import JsonFormatter, register_secret
-from shared.messages import MarketPriceUpdated
 from shared.orders.state import OrderStatus
 
 NOW = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)
@@ -27,23 +27,27 @@ def test_registered_secrets_and_keys_never_reach_a_log_line() -> None:
     assert json.loads(line)["message"] == "key=***"
 
 
-def _engine(top: MarketPriceUpdated | None) -> PaperTradingEngine:
-    async def book(market_id: str, outcome_id: str) -> MarketPriceUpdated | None:
-        return top
+class _Top:
+    """A book source answering one top of book (or nothing), like our Redis latest values."""
 
-    return PaperTradingEngine("kalshi", book, clock=lambda: NOW)
+    def __init__(self, top: BookSnapshot | None) -> None:
+        self.top = top
+
+    async def snapshot(self, market_id: str, outcome_id: str) -> BookSnapshot | None:
+        return self.top
 
 
-def _top(ask: str = "0.62", size: str = "10", age_s: float = 0) -> MarketPriceUpdated:
-    return MarketPriceUpdated(
-        venue="kalshi",
-        market_id="m",
-        outcome_id="yes",
-        best_bid=Decimal("0.60"),
-        best_ask=Decimal(ask),
-        bid_size=Decimal(10),
-        ask_size=Decimal(size),
-        ts_event=NOW - timedelta(seconds=age_s),
+def _engine(top: BookSnapshot | None) -> PaperTradingEngine:
+    return PaperTradingEngine("kalshi", _Top(top), clock=lambda: NOW)
+
+
+def _top(ask: str = "0.62", size: str = "10", age_s: float = 0) -> BookSnapshot:
+    return BookSnapshot(
+        bids=((Decimal("0.60"), Decimal(10)),),
+        asks=((Decimal(ask), Decimal(size)),),
+        ts=NOW - timedelta(seconds=age_s),
+        tick_size=Decimal("0.01"),
+        min_size=Decimal(1),
     )
 
 
@@ -55,8 +59,8 @@ def _req(qty: str = "5", limit: str = "0.65", tif: str = "ioc", coid: str = "c1"
         side="buy",
         limit_price=Decimal(limit),
         quantity=Decimal(qty),
-        time_in_force=tif,
-    )  # type: ignore[arg-type]
+        time_in_force=tif,  # type: ignore[arg-type]
+    )
 
 
 async def test_paper_fills_at_the_ask_with_kalshi_fee_and_is_idempotent() -> None:
@@ -71,10 +75,10 @@ async def test_paper_fills_at_the_ask_with_kalshi_fee_and_is_idempotent() -> Non
 
 
 async def test_paper_partial_ioc_cancels_rest_and_gtc_rests() -> None:
-    engine = _engine(_top(size="3"))
-    ioc = await engine.submit(_req(qty="5"))
+    ioc = await _engine(_top(size="3")).submit(_req(qty="5"))
     assert isinstance(ioc, Accepted)
     assert ioc.report.status == OrderStatus.CANCELED and ioc.report.filled_quantity == 3
+    engine = _engine(_top(size="3"))
     gtc = await engine.submit(_req(qty="5", tif="gtc", coid="c2"))
     assert isinstance(gtc, Accepted) and gtc.report.status == OrderStatus.PARTIALLY_FILLED
     cancelled = await engine.cancel("c2")
