@@ -19,7 +19,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-T = TypeVar("T", bound="ArbeesSettings")
+T = TypeVar("T", bound=BaseSettings)
 
 
 class ConfigError(Exception):

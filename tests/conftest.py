@@ -19,6 +19,7 @@ import redis.asyncio as aioredis
 
 from shared.config import ArbeesSettings, load_settings
 from shared.db.migrate import migrate
+from shared.db.pool import create_pool
 from shared.runtime.infra import Infra, open_infra
 
 PG_ADMIN_URL = os.environ.get("ARBEES_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -74,6 +75,14 @@ async def database_url(pg_template: str) -> AsyncIterator[str]:
     await _admin(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"')
     yield _db_url(name)
     await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def db_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on the test's database, closed after the test (before the database is dropped)."""
+    pool = await create_pool(database_url)
+    yield pool
+    await pool.close()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
-"""Settings of the execution service (``EXEC_*``)."""
+"""Settings of the execution service (``EXEC_*``): live caps, journals, and the paper engine's account."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -9,8 +11,24 @@ from shared.config import ArbeesSettings
 
 
 class ExecutionSettings(ArbeesSettings):
-    """Execution limits and the paper engine's view of the book."""
+    """Execution limits and the paper engine's view of the book.
+
+    The live caps apply only to real engines (``PAPER_TRADING=0`` with ``LIVE_TRADING_CONFIRMED=1``): an
+    order whose notional is above ``max_order_notional_cents``, or that would take the day's notional
+    above ``max_daily_notional_cents``, is refused before it is sent.
+    """
 
     model_config = SettingsConfigDict(env_prefix="EXEC_")
 
     max_book_age_s: float = Field(default=30.0, gt=0)
+    max_order_notional_cents: int = Field(default=2_000, gt=0, le=100_000)
+    max_daily_notional_cents: int = Field(default=10_000, gt=0)
+    journal_dir: Path | None = None
+    paper_balance_cents: int = Field(default=100_000, gt=0)
+    paper_matching_delay_s: float = Field(default=0.0, ge=0)
+    reconcile_interval_s: float = Field(default=2.0, gt=0)
+
+    @property
+    def journals(self) -> Path:
+        """Where the real engines keep their order journals."""
+        return self.journal_dir or self.data_dir / "journal"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
 from markets.base import ExecutionEngine
+from services.execution_service import engines as engine_setup
 from services.execution_service.config import ExecutionSettings
-from services.execution_service.engines import build_engines
 from services.execution_service.handlers import SubmitHandler
+from services.execution_service.reconcile import reconcile_loop
 from shared.bus import keys
 from shared.messages import SubmitOrder
 from shared.prices import Venue
@@ -24,12 +26,32 @@ class ExecutionService(Service):
         super().__init__(settings)
         self.exec_settings = settings
         self.engines: dict[Venue, ExecutionEngine] = {}
+        self.disabled: dict[Venue, str] = {}
 
     async def start(self, ctx: ServiceContext) -> None:
-        self.engines = build_engines(self.exec_settings, ctx.infra.market_data)
-        self.consume(ctx, keys.ORDER_SUBMIT, SubmitHandler(self.engines), (SubmitOrder,))
+        infra = ctx.infra
+        self.engines = engine_setup.build(self.exec_settings, infra.market_data)
+        self.disabled = await engine_setup.start_all(self.engines)
+        ctx.spawn(self._close_on_stop(ctx.stopping), name="execution_service:engines")
+        handler = SubmitHandler(self.engines, infra.pool, self.disabled)
+        self.consume(ctx, keys.ORDER_SUBMIT, handler, (SubmitOrder,))
+        ctx.spawn(
+            reconcile_loop(
+                infra.pool, infra.store, self.engines, self.exec_settings.reconcile_interval_s, ctx.stopping
+            ),
+            name="execution_service:reconcile",
+        )
+
+    async def _close_on_stop(self, stopping: asyncio.Event) -> None:
+        await stopping.wait()
+        # The order in hand is finished (and acked) before the engines go away.
+        if self.consumer_tasks:
+            await asyncio.wait(self.consumer_tasks)
+        await engine_setup.close_all(self.engines)
 
     def health_details(self) -> dict[str, str | int | float | bool]:
         details = super().health_details()
         details["mode"] = self.exec_settings.trading_mode
+        for venue, reason in self.disabled.items():
+            details[f"{venue}.disabled"] = reason
         return details

@@ -43,6 +43,7 @@ class Service(abc.ABC):
     def __init__(self, settings: ArbeesSettings) -> None:
         self.settings = settings
         self.consumers: list[StreamConsumer] = []
+        self.consumer_tasks: list[asyncio.Task[None]] = []
 
     @abc.abstractmethod
     async def start(self, ctx: ServiceContext) -> None:
@@ -84,5 +85,5 @@ class Service(abc.ABC):
             fault_hook=ctx.fault_hook,
         )
         self.consumers.append(consumer)
-        ctx.spawn(consumer.run(ctx.stopping), name=f"{self.name}:{stream}")
+        self.consumer_tasks.append(ctx.spawn(consumer.run(ctx.stopping), name=f"{self.name}:{stream}"))
         return consumer
