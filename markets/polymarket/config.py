@@ -42,6 +42,9 @@ class PolymarketSettings(BaseSettings):
     api_passphrase: SecretStr | None = None
     api_nonce: int = Field(default=0, ge=0)
     http_timeout_s: float = Field(default=10.0, gt=0)
+    order_timeout_s: float = Field(
+        default=5.0, gt=0, description="POST /order timeout; a timeout after sending is an ambiguous submit"
+    )
     read_attempts: int = Field(default=6, ge=1, le=20)
     read_backoff_base_s: float = Field(default=0.2, gt=0)
     read_backoff_cap_s: float = Field(default=10.0, gt=0)

@@ -600,6 +600,20 @@ def geoblock(raw: Any) -> GeoblockAnswer:
     return GeoblockAnswer(blocked=g.blocked, country=g.country.upper(), region=g.region.upper(), ip=g.ip)
 
 
+FIXED_POINT_UNIT = Decimal(1_000_000)
+
+
+def balance_allowance(raw: Any) -> Decimal:
+    """``GET /balance-allowance`` -> the balance, exact (the wire counts 6-decimal fixed-point units)."""
+    units = _req_dec(_model(w.BalanceAllowanceWire, raw).balance)
+    return units / FIXED_POINT_UNIT
+
+
+def closed_only(raw: Any) -> bool:
+    """``GET /auth/ban-status/closed-only`` -> True when the account may only reduce positions."""
+    return _model(w.ClosedOnlyWire, raw).closed_only
+
+
 def error(raw: Any) -> w.ErrorWire:
     """An error body (``{"error": ...}``); anything else becomes ``ErrorWire(error=<raw>)``."""
     if isinstance(raw, dict):

@@ -295,6 +295,19 @@ class GeoblockWire(Wire):
     region: str = ""
 
 
+class BalanceAllowanceWire(Wire):
+    """``GET /balance-allowance``: ``balance`` in 6-decimal fixed-point units (pUSD or shares)."""
+
+    balance: Text = "0"
+    allowances: dict[str, Any] | None = None
+
+
+class ClosedOnlyWire(Wire):
+    """``GET /auth/ban-status/closed-only``."""
+
+    closed_only: bool = False
+
+
 # -- orders and trades (REST rows and user-channel events) -----------------------------------------
 
 

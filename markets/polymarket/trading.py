@@ -13,9 +13,10 @@ shared taxonomy:
 - every trading call first asks the :class:`~markets.polymarket.geoblock.TradingGate`, and a geoblock
   answer from any call trips it, so no further trading request leaves the process.
 
-``post_order`` posts through the library's own header builder and HTTP helper rather than
+``post_order`` posts with the library's own header builder and pooled HTTP client rather than
 ``ClobClient.post_order``, which after a match polls ``/data/trades`` for up to 30 s to fill in
-transaction hashes (a FAK/FOK answer has none since 2026-07-24) — a latency we do not want on submit.
+transaction hashes (a FAK/FOK answer has none since 2026-07-24) — a latency we do not want on submit —
+and with our timeout (``order_timeout_s``) rather than the library's fixed 5 s.
 
 References
 ----------
@@ -34,10 +35,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
+import httpx
 from py_clob_client_v2 import ApiCreds, ClobClient, OpenOrderParams, OrderMarketCancelParams, OrderPayload, TradeParams
-from py_clob_client_v2.clob_types import RequestArgs
+from py_clob_client_v2.clob_types import AssetType, BalanceAllowanceParams, RequestArgs
 from py_clob_client_v2.config import get_contract_config
 from py_clob_client_v2.constants import BYTES32_ZERO
+from py_clob_client_v2.exceptions import PolyApiException
 from py_clob_client_v2.headers.headers import create_level_2_headers
 from py_clob_client_v2.http_helpers import helpers as library_http
 from py_clob_client_v2.order_utils import ExchangeOrderBuilderV2, OrderDataV2, SignatureTypeV2, SignedOrderV2
@@ -277,7 +280,7 @@ class ClobTrader:
             creds,
             RequestArgs(method="POST", request_path="/order", body=payload, serialized_body=serialized),
         )
-        return library_http.post(f"{self._host}/order", headers=headers, data=serialized)
+        return _post_once(f"{self._host}/order", headers, serialized, self._settings.order_timeout_s)
 
     async def place_limit_order(
         self,
@@ -341,6 +344,26 @@ class ClobTrader:
 
     # -- reads -----------------------------------------------------------------------------------------
 
+    async def balance(self, token_id: str | None = None) -> Decimal:
+        """``GET /balance-allowance``: the funder's pUSD (``token_id=None``) or its shares of ``token_id``.
+
+        Exact ``Decimal`` (the wire counts 6-decimal fixed-point units). This is the wallet balance: funds
+        committed to open orders are not subtracted.
+        """
+        params = BalanceAllowanceParams(
+            asset_type=AssetType.CONDITIONAL if token_id else AssetType.COLLATERAL, token_id=token_id
+        )
+        raw = await self._read(lambda: self._client.get_balance_allowance(params))
+        return parsing.balance_allowance(parsing.from_library_number(raw))
+
+    async def closed_only(self) -> bool:
+        """``GET /auth/ban-status/closed-only``: True when this account may only reduce positions.
+
+        An L2 call, so it also proves the API credentials (and our clock) are accepted.
+        """
+        raw = await self._read(self._client.get_closed_only_mode)
+        return parsing.closed_only(parsing.from_library_number(raw))
+
     async def open_orders(self, market: str | None = None, asset_id: str | None = None) -> list[OrderUpdate]:
         """Every open order of this key (all pages of ``GET /data/orders``)."""
         params = OpenOrderParams(market=market, asset_id=asset_id)
@@ -369,6 +392,33 @@ class ClobTrader:
         params = TradeParams(id=trade_id, market=market, asset_id=asset_id, after=after)
         rows = await self._read(lambda: self._client.get_trades(params))
         return [parsing.trade(parsing.from_library_number(r)) for r in rows]
+
+
+_POST_HEADERS = {
+    "User-Agent": "py_clob_client_v2",
+    "Accept": "*/*",
+    "Connection": "keep-alive",
+    "Content-Type": "application/json",
+}
+
+
+def _post_once(url: str, headers: dict[str, Any], body: str, timeout_s: float) -> Any:
+    """POST as py-clob-client-v2's helper does (same headers, same exceptions), with our timeout.
+
+    The library's pooled client is reused (keep-alive connections); its helper has no timeout argument,
+    and its default (5 s) would fix how long an order may stay ambiguous.
+    """
+    client = library_http._http_client
+    try:
+        response = client.post(url, headers=headers | _POST_HEADERS, content=body.encode(), timeout=timeout_s)
+    except httpx.RequestError as e:
+        raise PolyApiException(error_msg="Request exception!") from e
+    if response.status_code != 200:
+        raise PolyApiException(response)
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
 
 
 def _salt() -> str:

@@ -69,8 +69,11 @@ class KeepAlive:
 
 async def recv_text(ws: WsConnection, timeout_s: float) -> str | None:
     """The next text frame, or ``None`` after ``timeout_s`` without one (recv is cancellation-safe)."""
+    # asyncio.timeout, not wait_for: on Python 3.11 wait_for returns a frame that arrives as the task is being
+    # cancelled and drops the cancellation, so a feed could never be stopped (cpython gh-86296).
     try:
-        frame = await asyncio.wait_for(ws.recv(), timeout=timeout_s)
+        async with asyncio.timeout(timeout_s):
+            frame = await ws.recv()
     except TimeoutError:
         return None
     return frame.decode() if isinstance(frame, bytes) else frame

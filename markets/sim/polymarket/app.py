@@ -22,6 +22,7 @@ from markets.sim.polymarket.routes_clob import clob_router
 from markets.sim.polymarket.routes_control import sim_router
 from markets.sim.polymarket.routes_gamma import gamma_router
 from markets.sim.polymarket.state import GEOBLOCK_ERROR, SimConfig, SimState, build_state
+from markets.sim.polymarket.stats import timed
 from markets.sim.polymarket.wire import error, respond
 from markets.sim.polymarket.ws import register_ws
 
@@ -39,7 +40,10 @@ def _error_body(status: int) -> Any:
 
 
 class _RequestLog:
-    """Records (method, path) of every client HTTP request (not ``/_sim``) before faults apply."""
+    """Records (method, path) of every client HTTP request (not ``/_sim``) before faults apply.
+
+    Also times the simulator's handling of each (``GET /_sim/stats``).
+    """
 
     def __init__(self, app: Any, state: SimState) -> None:
         self.app, self.state = app, state
@@ -47,13 +51,15 @@ class _RequestLog:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not str(scope.get("path", "")).startswith("/_sim"):
             self.state.requests.append((scope["method"], scope["path"]))
+            await timed(self.app, self.state.stats, scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 
 async def _heartbeat_watch(state: SimState) -> None:
     while True:
         state.exchange.check_heartbeats()
-        await asyncio.sleep(1.0)
+        await asyncio.sleep(min(1.0, state.exchange.heartbeat_timeout_s / 4))
 
 
 def build_app(state: SimState | None = None, config: SimConfig | None = None) -> FastAPI:

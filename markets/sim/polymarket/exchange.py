@@ -7,7 +7,8 @@ carrying the new level totals of both tokens, each item with that token's book h
 ``trade`` events go to the owners' user channels; trades then move ``MATCHED -> MINED -> CONFIRMED``.
 
 Sports markets with a matching delay answer a marketable order ``delayed`` and match it after the
-delay, as the venue does.
+delay, as the venue does. ``fail_next_trades`` makes the next trades settle ``MATCHED -> RETRYING ->
+FAILED`` instead: their balance movements are reversed (the orders keep their ``size_matched``).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class Exchange:
         hash_with_last_trade_price: bool = True,
         mine_delay_s: float = 0.3,
         confirm_delay_s: float = 0.6,
+        heartbeat_timeout_s: float = HEARTBEAT_TIMEOUT_S,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.hub, self.scheduler, self.ledger = hub, scheduler, ledger
@@ -68,6 +70,9 @@ class Exchange:
         self.orders: dict[str, SimOrder] = {}
         self.trades: dict[str, SimTrade] = {}
         self.heartbeats: dict[str, float] = {}
+        self.heartbeat_timeout_s = heartbeat_timeout_s
+        self.fail_next_trades = 0
+        self._settlements: dict[str, list[tuple[str, str, Decimal, Decimal]]] = {}
 
     # -- markets -------------------------------------------------------------------------------------
 
@@ -225,10 +230,11 @@ class Exchange:
             match_time_s=now,
             fee_rate_bps=int(taker.market.fee.rate * 10_000),
         )
+        moves = self._settlements.setdefault(trade.trade_id, [])
         for order, is_taker in ((taker, True), (maker, False)):
             order.matched += match.quantity
             order.trades.append(trade.trade_id)
-            self._settle_fill(order, match.quantity, trade.price_for(order), is_taker)
+            moves.extend(self._settle_fill(order, match.quantity, trade.price_for(order), is_taker))
         if maker.remaining == 0:
             maker.status = "MATCHED"
         if not maker.bot:
@@ -239,22 +245,33 @@ class Exchange:
         self.last_trade[taker.market.token_ids[1]] = text(Decimal(1) - price0)
         taker.market.volume += match.quantity * trade.price_for(taker)
         self._publish_trade(trade)
-        self.scheduler.call_later(self.mine_delay_s, lambda: self._advance(trade, "MINED"))
-        self.scheduler.call_later(self.mine_delay_s + self.confirm_delay_s, lambda: self._advance(trade, "CONFIRMED"))
+        path = ("MINED", "CONFIRMED")
+        if self.fail_next_trades > 0 and not (taker.bot and maker.bot):
+            path, self.fail_next_trades = ("RETRYING", "FAILED"), self.fail_next_trades - 1
+        self.scheduler.call_later(self.mine_delay_s, lambda: self._advance(trade, path[0]))
+        self.scheduler.call_later(self.mine_delay_s + self.confirm_delay_s, lambda: self._advance(trade, path[1]))
         return trade
 
-    def _settle_fill(self, o: SimOrder, quantity: Decimal, price: Decimal, is_taker: bool) -> None:
+    def _settle_fill(
+        self, o: SimOrder, quantity: Decimal, price: Decimal, is_taker: bool
+    ) -> list[tuple[str, str, Decimal, Decimal]]:
         if o.bot:
-            return
+            return []
         fee = polymarket_fee(price, quantity, o.market.fee, maker=not is_taker)
         notional = price * quantity
         sign = Decimal(1) if o.side == "BUY" else Decimal(-1)
         self.ledger.move_collateral(o.address, -sign * notional - fee)
         self.ledger.move_tokens(o.address, o.token_id, sign * quantity)
+        return [(o.address, o.token_id, -sign * notional - fee, sign * quantity)]
 
     def _advance(self, trade: SimTrade, status: str) -> None:
         trade.status = status  # type: ignore[assignment]
         trade.last_update_s = int(self._clock())
+        moves = self._settlements.pop(trade.trade_id, []) if status in ("CONFIRMED", "FAILED") else []
+        if status == "FAILED":  # the settlement transaction failed: undo the balance movements
+            for address, token, collateral, shares in moves:
+                self.ledger.move_collateral(address, -collateral)
+                self.ledger.move_tokens(address, token, -shares)
         self._publish_trade(trade)
 
     def _expire(self, order: SimOrder) -> None:
@@ -306,9 +323,9 @@ class Exchange:
         return str(uuid.uuid4())
 
     def check_heartbeats(self) -> None:
-        """Cancel every open order of owners whose heartbeat lapsed (> 10 s)."""
+        """Cancel every open order of owners whose heartbeat lapsed (> ``heartbeat_timeout_s``, venue: 10 s)."""
         for owner, seen in list(self.heartbeats.items()):
-            if self._clock() - seen > HEARTBEAT_TIMEOUT_S:
+            if self._clock() - seen > self.heartbeat_timeout_s:
                 del self.heartbeats[owner]
                 self.cancel(owner, [o.order_id for o in self.open_orders_of(owner)])
 

@@ -7,6 +7,7 @@ per API key); each WebSocket connection owns an unbounded queue and filters what
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import time
@@ -102,7 +103,6 @@ class Scheduler:
             self.run_due()
             self._wake.clear()
             timeout = max(0.0, self._heap[0].due - self._clock()) if self._heap else 1.0
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=min(timeout, 1.0))
-            except TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: wait_for can swallow a cancel on 3.11
+                async with asyncio.timeout(min(timeout, 1.0)):
+                    await self._wake.wait()

@@ -68,7 +68,7 @@ def clob_router(state: SimState) -> APIRouter:  # noqa: C901 - one closure per e
 
     @router.get("/time")
     async def server_time() -> Response:
-        return respond(int(time.time()))
+        return respond(int(state.clock()))
 
     @router.get("/version")
     async def version() -> Response:

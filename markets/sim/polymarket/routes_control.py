@@ -8,6 +8,9 @@
 - ``GET|POST /_sim/accounts/{address}`` — balances and positions.
 - ``GET|POST /_sim/geoblock`` — what ``/api/geoblock`` says; ``blocked`` also makes ``POST /order`` 403.
 - ``GET|DELETE /_sim/requests`` — the client requests seen (method, path), to prove none was sent.
+- ``GET|DELETE /_sim/stats`` — the simulator's own handling time per endpoint (median, p99), for benchmarks.
+- ``POST /_sim/settlement`` — ``{"fail_next": n}``: the next ``n`` trades go ``RETRYING`` then ``FAILED``.
+- ``GET|POST /_sim/clock`` — ``{"offset_s": 30}``: skew the venue clock (``/time`` and auth freshness).
 """
 
 from __future__ import annotations
@@ -86,6 +89,18 @@ class AccountIn(BaseModel):
 
     collateral: Decimal | None = None
     tokens: dict[str, Decimal] = Field(default_factory=dict)
+
+
+class SettlementIn(BaseModel):
+    """Body of ``POST /_sim/settlement``."""
+
+    fail_next: int = Field(ge=0)
+
+
+class ClockIn(BaseModel):
+    """Body of ``POST /_sim/clock``."""
+
+    offset_s: float
 
 
 class GeoblockIn(BaseModel):
@@ -230,5 +245,28 @@ def sim_router(state: SimState) -> APIRouter:  # noqa: C901 - one closure per ro
     async def clear_requests() -> Response:
         state.requests.clear()
         return respond({"status": "cleared"})
+
+    @router.get("/stats")
+    async def stats() -> Response:
+        return respond(state.stats.summary())
+
+    @router.delete("/stats")
+    async def clear_stats() -> Response:
+        state.stats.clear()
+        return respond({"status": "cleared"})
+
+    @router.post("/settlement")
+    async def settlement(body: SettlementIn) -> Response:
+        ex.fail_next_trades = body.fail_next
+        return respond({"fail_next": ex.fail_next_trades})
+
+    @router.get("/clock")
+    async def get_clock() -> Response:
+        return respond({"offset_s": state.clock.offset_s})
+
+    @router.post("/clock")
+    async def set_clock(body: ClockIn) -> Response:
+        state.clock.offset_s = body.offset_s
+        return respond({"offset_s": state.clock.offset_s})
 
     return router

@@ -14,6 +14,7 @@ from markets.sim.polymarket.exchange import Exchange
 from markets.sim.polymarket.hub import EventHub, Scheduler
 from markets.sim.polymarket.ledger import Ledger
 from markets.sim.polymarket.makers import Makers
+from markets.sim.polymarket.stats import HandlingStats
 
 GEOBLOCK_ERROR = (
     "Trading restricted in your region, please refer to available regions - "
@@ -34,6 +35,17 @@ class SimConfig:
     confirm_delay_s: float = 0.6
     geoblocked: bool = False
     ws_subscribe_timeout_s: float = 10.0
+    heartbeat_timeout_s: float = 10.0
+
+
+class VenueClock:
+    """The venue's wall clock: ours plus ``offset_s`` (tests skew it to exercise clock checks, R22)."""
+
+    def __init__(self, offset_s: float = 0.0) -> None:
+        self.offset_s = offset_s
+
+    def __call__(self) -> float:
+        return time.time() + self.offset_s
 
 
 @dataclass
@@ -52,7 +64,10 @@ class Geoblock:
 
 @dataclass
 class SimState:
-    """The simulator: exchange, keys, makers, faults, geoblock answer and a log of client requests."""
+    """The simulator: exchange, keys, makers, faults, geoblock answer and a log of client requests.
+
+    ``clock`` is the venue's wall clock (``/time`` and auth freshness); ``stats`` the handling time per endpoint.
+    """
 
     config: SimConfig
     hub: EventHub
@@ -64,6 +79,8 @@ class SimState:
     geoblock: Geoblock
     started_at: float
     requests: list[tuple[str, str]] = field(default_factory=list)
+    clock: VenueClock = field(default_factory=VenueClock)
+    stats: HandlingStats = field(default_factory=HandlingStats)
 
 
 def build_state(config: SimConfig | None = None, *, timeline: Callable[[], float] | None = None) -> SimState:
@@ -78,8 +95,10 @@ def build_state(config: SimConfig | None = None, *, timeline: Callable[[], float
         hash_with_last_trade_price=cfg.hash_with_last_trade_price,
         mine_delay_s=cfg.mine_delay_s,
         confirm_delay_s=cfg.confirm_delay_s,
+        heartbeat_timeout_s=cfg.heartbeat_timeout_s,
     )
-    keys = ApiKeys(cfg.chain_id, cfg.seed.encode(), max_skew_s=cfg.auth_max_skew_s)
+    clock = VenueClock()
+    keys = ApiKeys(cfg.chain_id, cfg.seed.encode(), max_skew_s=cfg.auth_max_skew_s, clock=clock)
     makers = Makers(exchange, timeline or (lambda: time.time() - started))
     geo = Geoblock(blocked=True, country="US", region="NY") if cfg.geoblocked else Geoblock()
-    return SimState(cfg, hub, scheduler, exchange, keys, makers, FaultInjector(), geo, started)
+    return SimState(cfg, hub, scheduler, exchange, keys, makers, FaultInjector(), geo, started, clock=clock)

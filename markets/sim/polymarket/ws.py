@@ -147,7 +147,8 @@ class _Session:
 async def _first_message(ws: WebSocket, timeout_s: float) -> dict[str, Any] | None:
     try:
         while True:
-            text = await asyncio.wait_for(ws.receive_text(), timeout=timeout_s)
+            async with asyncio.timeout(timeout_s):
+                text = await ws.receive_text()
             if text.strip().upper() == "PING":
                 await ws.send_text("PONG")
                 continue
