@@ -15,6 +15,7 @@ import asyncpg
 
 from markets.base import ExecutionEngine
 from services.execution_service.ledger import OrderContext, record_report
+from shared.aio import wait_event
 from shared.db.uow import Store
 from shared.prices import Venue
 
@@ -46,10 +47,7 @@ async def reconcile_loop(
 ) -> None:
     """Reconcile every ``interval_s`` until ``stopping``."""
     while not stopping.is_set():
-        try:
-            await asyncio.wait_for(stopping.wait(), timeout=interval_s)
-        except TimeoutError:
-            pass
+        await wait_event(stopping, interval_s)
         try:
             await reconcile_once(pool, store, engines)
         except Exception:  # noqa: BLE001 - a failed pass is retried on the next one

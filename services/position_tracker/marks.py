@@ -7,6 +7,7 @@ import logging
 
 import asyncpg
 
+from shared.aio import wait_event
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
 from shared.messages import MarketPriceUpdated
@@ -53,10 +54,7 @@ class Marker:
     async def flush_loop(self, stopping: asyncio.Event) -> None:
         """Flush every ``min_interval_s`` until ``stopping``."""
         while not stopping.is_set():
-            try:
-                await asyncio.wait_for(stopping.wait(), timeout=self._min_interval_s)
-            except TimeoutError:
-                pass
+            await wait_event(stopping, self._min_interval_s)
             try:
                 await self.flush()
             except Exception:  # noqa: BLE001 - a failed mark is retried with the next price
@@ -77,10 +75,7 @@ async def snapshot(pool: asyncpg.Pool) -> None:
 async def snapshot_loop(pool: asyncpg.Pool, interval_s: float, stopping: asyncio.Event) -> None:
     """Snapshot P&L every ``interval_s`` until ``stopping``."""
     while not stopping.is_set():
-        try:
-            await asyncio.wait_for(stopping.wait(), timeout=interval_s)
-        except TimeoutError:
-            pass
+        await wait_event(stopping, interval_s)
         try:
             await snapshot(pool)
         except Exception:  # noqa: BLE001

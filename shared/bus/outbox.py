@@ -13,6 +13,7 @@ from typing import Any
 
 import asyncpg
 
+from shared.aio import wait_event
 from shared.metrics import OUTBOX_PUBLISHED
 
 log = logging.getLogger(__name__)
@@ -72,10 +73,7 @@ class OutboxRelay:
     async def run(self, stopping: asyncio.Event, interval_s: float = 1.0) -> None:
         """Flush on each wake-up and every ``interval_s`` until ``stopping``; flush once more at the end."""
         while not stopping.is_set():
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=interval_s)
-            except TimeoutError:
-                pass
+            await wait_event(self._wake, interval_s)
             self._wake.clear()
             try:
                 await self.flush()

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
+from shared.aio import wait_event
 from shared.bus import keys
 from shared.messages import DecodeError, Heartbeat, decode, encode, utc_now
 
@@ -74,10 +75,7 @@ async def heartbeat_loop(
                 await beat(redis, service.name, instance_id, started_at, interval_s, "ok", service.health_details())
             except Exception:  # noqa: BLE001 - a missed beat must not stop the service
                 log.exception("heartbeat failed", extra={"service": service.name})
-        try:
-            await asyncio.wait_for(stopping.wait(), timeout=interval_s)
-        except TimeoutError:
-            pass
+        await wait_event(stopping, interval_s)
     for service in services:
         try:
             await beat(redis, service.name, instance_id, started_at, interval_s, "stopping", {})

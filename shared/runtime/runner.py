@@ -12,6 +12,7 @@ import logging
 import signal
 from collections.abc import Sequence
 
+from shared.aio import wait_event
 from shared.bus import keys
 from shared.bus.consumer import FaultHook
 from shared.bus.streams import trim_stream
@@ -40,10 +41,7 @@ async def _maintenance(infra: Infra, stopping: asyncio.Event, interval_s: float 
             await infra.relay.purge_sent(older_than_s=max(infra.settings.stream_retention_s, 3600))
         except Exception:  # noqa: BLE001 - maintenance must never take a service down
             log.exception("stream maintenance failed")
-        try:
-            await asyncio.wait_for(stopping.wait(), timeout=interval_s)
-        except TimeoutError:
-            pass
+        await wait_event(stopping, interval_s)
 
 
 async def run_services(
