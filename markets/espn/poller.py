@@ -21,6 +21,7 @@ from typing import Any
 
 from markets.espn.client import Dates, EspnClient
 from markets.espn.leagues import League, get_league
+from shared.aio import wait_event
 from shared.errors import Retryable
 from shared.messages.base import utc_now
 from shared.messages.market_data import GameStateUpdated
@@ -99,8 +100,7 @@ class GameStatePoller:
                 return
             for state in changed:
                 yield state
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=self._interval_s)
+            await wait_event(stop, self._interval_s)
 
     async def poll_once(self) -> list[GameStateUpdated]:
         """One round over every league: the states that changed since the last round (idempotent reads).

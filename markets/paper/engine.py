@@ -56,6 +56,7 @@ from markets.paper.fees import FeeModel, KalshiFees, Liquidity, PolymarketFees
 from markets.paper.matching import KeyFn, LiquidityLedger, Take, contra_levels, total, visible_levels, walk
 from markets.paper.orders import PaperOrder, paper_venue_order_id
 from markets.paper.updates import UpdateHub
+from shared.aio import wait_event
 from shared.fees import PolymarketFeeSchedule
 from shared.messages import utc_now
 from shared.orders.state import TERMINAL, OrderStatus
@@ -289,8 +290,7 @@ class PaperTradingEngine:
             # read) waits for the normal pass rather than spinning on the source.
             if order.delayed_until is not None and order.delayed_until > loop_now:
                 timeout = min(timeout, order.delayed_until - loop_now)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout)
+        await wait_event(self._wake, timeout)
         self._wake.clear()
 
     async def poll(self) -> None:
