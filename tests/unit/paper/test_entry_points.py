@@ -14,7 +14,7 @@ from markets.caps import LiveCaps
 from markets.factory import EngineConfig, build_engines
 from markets.paper.engine import PaperTradingEngine
 from services.execution_service.config import ExecutionSettings
-from services.execution_service.engines import build_engines as service_engines
+from services.execution_service.engines import build as service_engines
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
 from shared.messages import MarketPriceUpdated
