@@ -517,3 +517,40 @@ def parse_ws_fill(raw: w.WsFill) -> KalshiFill:
         post_position=None if raw.post_position_fp is None else dollars(raw.post_position_fp),
         ts=parse_ts_ms(raw.ts_ms, raw.ts),
     )
+
+
+def parse_ws_user_order(raw: w.WsUserOrder) -> KalshiOrder:
+    """``user_order`` (channel ``user_orders``) as an order; fees are not on this message (reported as 0)."""
+    book_side: BookSide
+    outcome: OutcomeSide
+    if raw.book_side is None and raw.side is None and raw.outcome_side is None and raw.is_yes is not None:
+        book_side, outcome = ("bid", "yes") if raw.is_yes else ("ask", "no")
+    else:
+        book_side, outcome = direction(
+            book_side=raw.book_side, outcome_side=raw.outcome_side, side=raw.side, action=None
+        )
+    yes = price_of(raw.yes_price_dollars, None)
+    initial = count_of(raw.initial_count_fp, None)
+    filled = count_of(raw.fill_count_fp, None) or ZERO
+    remaining = count_of(raw.remaining_count_fp, None)
+    if yes is None or initial is None or remaining is None:
+        raise KalshiParseError(f"user_order {raw.order_id} has no price or counts")
+    return KalshiOrder(
+        order_id=raw.order_id,
+        client_order_id=raw.client_order_id or None,
+        ticker=raw.ticker,
+        status=_order_status(raw.status),
+        book_side=book_side,
+        outcome_side=outcome,
+        yes_price=yes,
+        initial_count=initial,
+        fill_count=filled,
+        remaining_count=remaining,
+        taker_fill_cost=money_of(raw.taker_fill_cost_dollars, None) or ZERO,
+        maker_fill_cost=money_of(raw.maker_fill_cost_dollars, None) or ZERO,
+        taker_fees=ZERO,
+        maker_fees=ZERO,
+        created_time=parse_ts_ms(raw.created_ts_ms),
+        last_update_time=None,
+        expiration_time=parse_ts_ms(raw.expiration_ts_ms),
+    )

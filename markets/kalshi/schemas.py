@@ -548,7 +548,10 @@ class WsUserOrder(Wire):
     fill_count_fp: str | None = None
     remaining_count_fp: str | None = None
     initial_count_fp: str | None = None
+    taker_fill_cost_dollars: str | None = None
+    maker_fill_cost_dollars: str | None = None
     created_ts_ms: int | None = None
+    expiration_ts_ms: int | None = None
 
 
 class WsMarketPosition(Wire):

@@ -1,7 +1,7 @@
 """The Kalshi simulator as one ASGI app: REST under ``/trade-api/v2``, WebSocket at ``/trade-api/ws/v2``.
 
-Also serves the control API under ``/_sim`` (shared faults and health, Kalshi markets/prices/settlement)
-and runs the simulated makers while the app lives. HTTP faults are applied by
+Also serves the control API under ``/_sim`` (shared faults and health, Kalshi markets/prices/settlement,
+per-endpoint request stats) and runs the simulated makers while the app lives. HTTP faults are applied by
 :class:`~markets.sim.common.faults.FaultMiddleware` with Kalshi's error bodies (429 is the flat
 ``{"error": "too many requests"}`` the venue sends, without ``Retry-After``).
 """
@@ -25,6 +25,7 @@ from markets.sim.kalshi.control import sim_router
 from markets.sim.kalshi.exchange import ExchangeError
 from markets.sim.kalshi.routes import rest_router
 from markets.sim.kalshi.state import SimState
+from markets.sim.kalshi.stats import TimingMiddleware, stats_router
 
 WS_PATH = "/trade-api/ws/v2"
 
@@ -40,7 +41,7 @@ def error_body(status: int) -> Any:
     return wire.error_json("bad_request", "bad request")
 
 
-def create_app(state: SimState) -> FaultMiddleware:
+def create_app(state: SimState) -> TimingMiddleware:
     """The simulator app for ``state`` (wrapped in the fault middleware)."""
 
     @contextlib.asynccontextmanager
@@ -59,6 +60,7 @@ def create_app(state: SimState) -> FaultMiddleware:
     app.include_router(rest_router(state))
     app.include_router(control_router(state.injector))
     app.include_router(sim_router(state))
+    app.include_router(stats_router(state.stats))
 
     @app.websocket(WS_PATH)
     async def websocket(ws: WebSocket) -> None:
@@ -78,4 +80,4 @@ def create_app(state: SimState) -> FaultMiddleware:
         code = "not_found" if exc.status_code == 404 else "bad_request"
         return JSONResponse(wire.error_json(code, code.replace("_", " ")), status_code=exc.status_code)
 
-    return FaultMiddleware(app, state.injector, error_body)
+    return TimingMiddleware(FaultMiddleware(app, state.injector, error_body), state.stats)

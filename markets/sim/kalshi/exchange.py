@@ -7,8 +7,9 @@ public book shows it as a NO bid at ``1 - p``). Orders are idempotent per API ke
 :func:`shared.fees.kalshi_fee` per fill; settlement pays $1 per winning contract.
 
 Every state change is announced to :attr:`KalshiExchange.listeners` (the WebSocket hub) as book
-deltas computed by diffing the aggregated levels before and after the operation, then trades, fills
-and a market-changed note — in that order, synchronously, so sequence numbers follow the book.
+deltas computed by diffing the aggregated levels before and after the operation, then trades, fills,
+order changes and a market-changed note — in that order, synchronously, so sequence numbers follow
+the book.
 """
 
 from __future__ import annotations
@@ -180,7 +181,14 @@ class MarketChanged:
     ticker: str
 
 
-ExchangeEvent = BookChanged | TradeExecuted | FillExecuted | MarketChanged
+@dataclass(frozen=True)
+class OrderChanged:
+    """``order`` was created, filled, cancelled or expired (feeds the private ``user_orders`` channel)."""
+
+    order: SimOrder
+
+
+ExchangeEvent = BookChanged | TradeExecuted | FillExecuted | MarketChanged | OrderChanged
 Listener = Callable[[ExchangeEvent], None]
 
 
@@ -207,6 +215,7 @@ class KalshiExchange:
         self.trades: list[SimTrade] = []
         self.listeners: list[Listener] = []
         self._pending: list[ExchangeEvent] = []
+        self._touched: dict[str, SimOrder] = {}
 
     def now(self) -> datetime:
         """The exchange's current time (UTC)."""
@@ -295,6 +304,7 @@ class KalshiExchange:
         )  # fmt: skip
         with self._publishing(market, owner, spec.client_order_id or None):
             self.orders[order.order_id] = order
+            self._touched[order.order_id] = order
             account.orders[order.order_id] = order
             if spec.client_order_id:
                 account.by_client_id[spec.client_order_id] = order.order_id
@@ -358,6 +368,7 @@ class KalshiExchange:
         for order, is_taker in ((maker, False), (taker, True)):
             fee = self._fee(market, price, quantity, maker=not is_taker)
             order.record_fill(quantity, price, fee, taker=is_taker, at=now)
+            self._touched[order.order_id] = order
             account = self.accounts[order.owner]
             post = account.apply_fill(market.ticker, order.side, price, quantity, fee)
             account.position(market.ticker).updated = now
@@ -400,6 +411,7 @@ class KalshiExchange:
 
     def _cancel_resting(self, market: SimMarket, order: SimOrder) -> Decimal:
         market.book.cancel(order.order_id)
+        self._touched[order.order_id] = order
         return order.close(self.now())
 
     def get_order(self, owner: str, order_id: str) -> SimOrder:
@@ -452,6 +464,7 @@ class KalshiExchange:
     def _publishing(self, market: SimMarket, owner: str | None, client_order_id: str | None) -> Iterator[None]:
         before_yes, before_no = market.aggregated()
         self._pending = []
+        self._touched = {}
         try:
             yield
         finally:
@@ -468,6 +481,8 @@ class KalshiExchange:
                     if delta:
                         events.append(BookChanged(market.ticker, side, price, delta, owner, client_order_id, now))
             pending, self._pending = self._pending, []
+            touched, self._touched = self._touched, {}
+            pending += [OrderChanged(order) for order in touched.values()]
             if events or pending:
                 self._emit([*events, *pending, MarketChanged(market.ticker)])
 

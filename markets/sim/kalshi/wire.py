@@ -237,6 +237,35 @@ def order_json(order: SimOrder) -> dict[str, Any]:
     }
 
 
+def user_order_json(order: SimOrder) -> dict[str, Any]:
+    """A ``user_order`` WebSocket message (channel ``user_orders``; docs.kalshi.com/websockets/user-orders)."""
+    expiration = (
+        None if order.expiration_ts is None else datetime.fromtimestamp(order.expiration_ts, order.created.tzinfo)
+    )
+    return {
+        "order_id": order.order_id,
+        "user_id": order.user_id,
+        "ticker": order.ticker,
+        "status": order.status,
+        "side": "yes" if order.side == "bid" else "no",
+        "is_yes": order.side == "bid",
+        "yes_price_dollars": dollars(order.price),
+        "fill_count_fp": fp(order.filled),
+        "remaining_count_fp": fp(order.remaining),
+        "initial_count_fp": fp(order.initial),
+        "taker_fill_cost_dollars": dollars(order.taker_fill_cost),
+        "maker_fill_cost_dollars": dollars(order.maker_fill_cost),
+        "client_order_id": order.client_order_id,
+        "order_group_id": None,
+        "self_trade_prevention_type": order.self_trade_prevention,
+        "created_time": rfc3339(order.created),
+        "created_ts_ms": ms(order.created),
+        "expiration_time": rfc3339(expiration),
+        "expiration_ts_ms": None if expiration is None else ms(expiration),
+        "subaccount_number": 0,
+    }
+
+
 def create_v2_json(order: SimOrder) -> dict[str, Any]:
     """The V2 create answer (counts without ``_fp``; averages only once something filled)."""
     body: dict[str, Any] = {

@@ -5,8 +5,8 @@ Kalshi's error shape otherwise). Commands (``subscribe``, ``unsubscribe``, ``upd
 with ``add_markets``/``delete_markets``/``get_snapshot``, ``list_subscriptions``) are answered as the
 AsyncAPI documents them, error codes included. Channels: ``orderbook_delta`` (a snapshot per market,
 then signed deltas; one gapless ``seq`` per subscription), ``ticker``, ``trade`` and the private
-``fill`` (only the connection's own key). Ping frames come from the server layer (uvicorn
-``ws_ping_interval``, 10 s from the CLI).
+``fill`` and ``user_orders`` (``user_order`` messages), both only for the connection's own key. Ping
+frames come from the server layer (uvicorn ``ws_ping_interval``, 10 s from the CLI).
 
 Faults (``/_sim/faults``): ``ws_skip_seq`` skips one number on the next ``orderbook_delta``;
 ``ws_freeze`` stops every outgoing frame of one connection for ``hang_s`` (pings are still answered);
@@ -37,14 +37,15 @@ from markets.sim.kalshi.exchange import (
     FillExecuted,
     KalshiExchange,
     MarketChanged,
+    OrderChanged,
     SimMarket,
     TradeExecuted,
 )
 from shared.prices import ONE
 
 log = logging.getLogger(__name__)
-CHANNELS = frozenset({"orderbook_delta", "ticker", "trade", "fill"})
-PRIVATE = frozenset({"fill"})
+CHANNELS = frozenset({"orderbook_delta", "ticker", "trade", "fill", "user_orders"})
+PRIVATE = frozenset({"fill", "user_orders"})
 NEEDS_MARKETS = frozenset({"orderbook_delta"})
 _POLL_S = 0.05
 _ERRORS = {
@@ -352,6 +353,9 @@ class KalshiWsHub:
         elif isinstance(event, FillExecuted) and sub.channel == "fill" and sub.covers(event.fill.ticker):
             if event.fill.owner == conn.key_id:
                 self._send(conn, {"type": "fill", "sid": sub.sid, "msg": _fill_msg(event)}, "fill")
+        elif isinstance(event, OrderChanged) and sub.channel == "user_orders" and sub.covers(event.order.ticker):
+            if event.order.owner == conn.key_id:
+                self._send(conn, {"type": "user_order", "sid": sub.sid, "msg": wire.user_order_json(event.order)})
         elif isinstance(event, MarketChanged) and sub.channel == "ticker" and sub.covers(event.ticker):
             self._ticker(conn, sub, self.exchange.markets[event.ticker])
 

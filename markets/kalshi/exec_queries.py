@@ -1,0 +1,224 @@
+"""Cancels and read-backs of the Kalshi engine: orders, fills, positions, balance as Arbees reports.
+
+Everything read here also feeds the tracker (through :class:`~markets.kalshi.exec_intake.EvidenceIntake`),
+so a query is also a reconciliation: a fill first seen here is applied (once) and streamed, an order
+found closed is closed. Cancels use V2 ``DELETE /portfolio/events/orders/{id}``; a cancel whose answer
+is lost (or a 404 because the order already closed) is followed by a read of the order — a pending
+cancel is never assumed done (R05).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+from markets.base import BalanceReport, FillPage, FillReport, OrderReport, PositionReport
+from markets.journal import OrderJournal
+from markets.kalshi.exec_intake import EvidenceIntake
+from markets.kalshi.exec_lookup import VenueLookup
+from markets.kalshi.exec_options import ExecutionOptions
+from markets.kalshi.exec_submit import SubmitPath
+from markets.kalshi.exec_tracker import OrderTracker, TrackedOrder
+from markets.kalshi.models import KalshiFill, KalshiOrder
+from markets.kalshi.rest import KalshiRestClient
+from shared.errors import Ambiguous, AuthOrClock
+from shared.errors import Rejected as VenueRejected
+from shared.orders.state import OrderStatus
+
+_CANCELLABLE = frozenset({OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED})
+_CANCEL_ROUNDS = 3
+
+
+class OrderQueries:
+    """Cancels and queries over one REST client."""
+
+    def __init__(
+        self,
+        rest: KalshiRestClient,
+        lookup: VenueLookup,
+        tracker: OrderTracker,
+        intake: EvidenceIntake,
+        journal: OrderJournal,
+        options: ExecutionOptions,
+    ) -> None:
+        self.rest = rest
+        self.lookup = lookup
+        self.tracker = tracker
+        self.intake = intake
+        self.journal = journal
+        self.options = options
+
+    # -- orders ----------------------------------------------------------------------------------
+
+    async def _venue_order(self, tracked: TrackedOrder) -> KalshiOrder | None:
+        if tracked.venue_order_id is not None:
+            return await self.lookup.get(tracked.venue_order_id)
+        entry = await self.journal.get(tracked.client_order_id)
+        since = None if entry is None else entry.created_at - timedelta(seconds=self.options.lookup_window_s)
+        return await self.lookup.find_by_client_id(tracked.market_id, tracked.client_order_id, since)
+
+    async def order_status(self, client_order_id: str) -> OrderReport | None:
+        """The order as the venue sees it (see ``KalshiExecutionEngine.order_status``)."""
+        tracked = await self.intake.ensure_tracked(client_order_id)
+        if tracked is None:
+            return None
+        order = await self._venue_order(tracked)
+        if order is None:
+            return None
+        return (await self.intake.venue_order(order)).report()
+
+    async def order_status_by_venue_id(self, venue_order_id: str) -> OrderReport | None:
+        """The order the venue calls ``venue_order_id``."""
+        order = await self.lookup.get(venue_order_id)
+        return None if order is None else (await self.intake.venue_order(order)).report()
+
+    async def open_orders(self, market_id: str | None = None) -> list[OrderReport]:
+        """Resting orders, read from the venue."""
+        return [(await self.intake.order(o)).report() for o in await self.lookup.resting(market_id)]
+
+    async def cancel(self, client_order_id: str, submit: SubmitPath) -> OrderReport | None:
+        """Cancel what is left of one order; its state afterwards (``None`` if the venue lacks it)."""
+        tracked = await self.intake.ensure_tracked(client_order_id)
+        if tracked is None:
+            return None
+        if tracked.venue_order_id is None:
+            order = await self._venue_order(tracked)
+            if order is None:
+                return None
+            tracked = await self.intake.venue_order(order)
+        venue_order_id = tracked.venue_order_id
+        assert venue_order_id is not None
+        if tracked.status in _CANCELLABLE:
+            self.tracker.set_status(client_order_id, OrderStatus.PENDING_CANCEL)
+        for _ in range(2):
+            reason = None
+            try:
+                await self.rest.cancel_order(venue_order_id)
+            except VenueRejected as e:
+                reason = None if e.status == 404 else str(e)  # 404: no longer resting (filled or cancelled)
+            except Ambiguous:
+                pass  # the read below tells whether it took effect
+            except AuthOrClock as e:
+                submit.auth_failure = e
+                raise
+            order = await self.lookup.get(venue_order_id)
+            if order is None:
+                return None
+            tracked = await self.intake.venue_order(order)
+            if reason is not None:
+                tracked.reason = reason
+            if order.status != "resting" or reason is not None:
+                break
+        return tracked.report()
+
+    async def cancel_all(self, market_id: str | None = None) -> list[str]:
+        """Cancel every resting order (see ``KalshiExecutionEngine.cancel_all``)."""
+        cancelled: list[str] = []
+        for _ in range(_CANCEL_ROUNDS):
+            resting = await self.lookup.resting(market_id)
+            if not resting:
+                break
+            done = await asyncio.gather(*(self._cancel_resting(o) for o in resting))
+            cancelled += [cid for cid in done if cid is not None and cid not in cancelled]
+        return cancelled
+
+    async def _cancel_resting(self, order: KalshiOrder) -> str | None:
+        tracked = await self.intake.order(order)
+        cid = tracked.client_order_id
+        if tracked.status in _CANCELLABLE:
+            self.tracker.set_status(cid, OrderStatus.PENDING_CANCEL)
+        try:
+            await self.rest.cancel_order(order.order_id)
+        except (VenueRejected, Ambiguous):
+            return None  # closed meanwhile, or unconfirmed: the next listing round tells
+        self.tracker.set_status(cid, OrderStatus.CANCELED)
+        await self.intake.settle_journal(tracked)
+        return cid
+
+    # -- fills -----------------------------------------------------------------------------------
+
+    async def fills_since(self, since: datetime | None, cursor: str | None) -> FillPage:
+        """Fills after ``since`` or ``cursor``, oldest first (each also applied to the tracker, once)."""
+        after, seen = _decode_cursor(cursor) if cursor else (since, frozenset[tuple[str, str]]())
+        fills = [f async for f in self.lookup.fills(since=after)]
+        fills = sorted((f for f in fills if _is_after(f, after, seen, inclusive=cursor is not None)), key=_time_key)
+        reports: list[FillReport] = []
+        for fill in fills:
+            cid = await self.intake.client_id_for(fill.order_id, fill.client_order_id)
+            await self.intake.fill(fill)
+            reports.append(self.tracker.orders[cid].fills[(fill.trade_id, fill.order_id)])
+        if not fills:
+            return FillPage((), cursor)
+        last = _time_key(fills[-1])[0]  # the venue's REST time, which the next call filters on
+        at_last = [(f.trade_id, f.order_id) for f in fills if _time_key(f)[0] == last]
+        if after is not None and last == after:
+            at_last += list(seen)
+        return FillPage(tuple(reports), _encode_cursor(last, at_last))
+
+    # -- positions and balance -------------------------------------------------------------------
+
+    async def positions(self) -> list[PositionReport]:
+        """Open positions: positive ``position_fp`` is YES contracts, negative NO contracts."""
+        reports: list[PositionReport] = []
+        cursor: str | None = None
+        while True:
+            page = await self.rest.list_positions(count_filter="position", cursor=cursor, limit=1000)
+            for pos in page.items:
+                if pos.position == 0:
+                    continue
+                reports.append(
+                    PositionReport(
+                        market_id=pos.ticker,
+                        outcome_id="yes" if pos.position > 0 else "no",
+                        quantity=abs(pos.position),
+                        cost=pos.market_exposure,
+                        realized_pnl=pos.realized_pnl,
+                        fees_paid=pos.fees_paid,
+                    )  # fmt: skip
+                )
+            if page.cursor is None:
+                return reports
+            cursor = page.cursor
+
+    async def balance(self) -> BalanceReport:
+        """Available cash, and cash plus portfolio value as ``total``."""
+        raw = await self.rest.get_balance()
+        total = None if raw.portfolio_value is None else raw.balance + raw.portfolio_value
+        return BalanceReport(available=raw.balance, total=total, currency="USD")
+
+
+def _time_key(fill: KalshiFill) -> tuple[datetime, str]:
+    return fill.ts or datetime.fromtimestamp(0, UTC), fill.trade_id
+
+
+def _is_after(fill: KalshiFill, after: datetime | None, seen: frozenset[tuple[str, str]], *, inclusive: bool) -> bool:
+    if after is None:
+        return True
+    ts = fill.ts or datetime.fromtimestamp(0, UTC)
+    if ts > after:
+        return True
+    return inclusive and ts == after and (fill.trade_id, fill.order_id) not in seen
+
+
+def _encode_cursor(ts: datetime, seen: list[tuple[str, str]]) -> str:
+    raw = json.dumps({"ts": ts.isoformat(), "seen": sorted(set(seen))}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, frozenset[tuple[str, str]]]:
+    """``(time of the last fill returned, fills at exactly that time already returned)``.
+
+    Raises
+    ------
+    ValueError
+        The cursor was not made by :meth:`OrderQueries.fills_since`.
+    """
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        ts = datetime.fromisoformat(raw["ts"])
+        seen = frozenset((str(a), str(b)) for a, b in raw["seen"])
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"not a Kalshi fills cursor: {cursor!r}") from e
+    return ts.astimezone(UTC), seen

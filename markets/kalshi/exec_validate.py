@@ -1,0 +1,185 @@
+"""Checks made before a Kalshi order leaves the process; each refusal is ``Rejected(sent=False)``.
+
+- **Shape** (:func:`check_request`, pure): a usable client order id, ``yes``/``no`` outcome, ``buy``/``sell``,
+  exact ``Decimal`` price inside (0, 1) and quantity in 0.01-contract steps (Kalshi's granularity,
+  venues.md §1.3) at or above the request's ``min_size``, a supported time in force.
+- **Market** (:func:`check_market`, pure): the market is ``active``; the YES-leg price sits on one band of
+  its ``price_ranges`` grid (the source of truth for ticks); whole contracts unless fractional trading is on.
+- **Money** (:class:`BalanceGate`): a buy must fit the available balance with the worst-case (taker) fee.
+
+Market metadata is cached for ``market_ttl_s`` (:class:`MarketCache`); an unknown ticker is refused.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from markets.base import OrderRequest, Rejected
+from markets.kalshi.exec_mapping import yes_leg
+from markets.kalshi.models import MarketInfo, PriceBand
+from markets.kalshi.rest import KalshiRestClient
+from shared.fees import kalshi_fee
+from shared.prices import ONE, ZERO
+
+MIN_COUNT = Decimal("0.01")
+MAX_CLIENT_ORDER_ID = 64
+_PRICE_DP = Decimal("0.0001")
+
+
+def refuse(request: OrderRequest, reason: str, code: str) -> Rejected:
+    """A refusal made before anything was sent."""
+    return Rejected(reason, code=code, client_order_id=request.client_order_id, sent=False)
+
+
+def check_request(request: OrderRequest, now: datetime | None = None) -> Rejected | None:
+    """The refusal for a malformed request, or ``None`` (no I/O)."""
+    cid = request.client_order_id
+    if not isinstance(cid, str) or not cid or len(cid) > MAX_CLIENT_ORDER_ID:
+        return refuse(request, f"client_order_id must be 1..{MAX_CLIENT_ORDER_ID} characters", "invalid_order")
+    if request.outcome_id not in ("yes", "no"):
+        return refuse(request, f"outcome_id must be 'yes' or 'no', not {request.outcome_id!r}", "invalid_order")
+    if request.side not in ("buy", "sell"):
+        return refuse(request, f"side must be 'buy' or 'sell', not {request.side!r}", "invalid_order")
+    return _check_price(request) or _check_quantity(request) or _check_time(request, now or datetime.now(UTC))
+
+
+def _check_price(request: OrderRequest) -> Rejected | None:
+    price = request.limit_price
+    if not isinstance(price, Decimal) or not price.is_finite():
+        return refuse(request, f"limit_price must be an exact Decimal, not {price!r}", "invalid_price")
+    if not ZERO < price < ONE:
+        return refuse(request, f"limit price {price} must be inside (0, 1)", "invalid_price")
+    tick = request.tick_size
+    if tick is not None and tick > 0 and price % tick != 0:
+        return refuse(request, f"limit price {price} is off the tick {tick}", "off_tick")
+    if price != price.quantize(_PRICE_DP):
+        return refuse(request, f"limit price {price} is off the tick grid (finer than 0.0001)", "off_tick")
+    return None
+
+
+def _check_quantity(request: OrderRequest) -> Rejected | None:
+    quantity = request.quantity
+    if not isinstance(quantity, Decimal) or not quantity.is_finite():
+        return refuse(request, f"quantity must be an exact Decimal, not {quantity!r}", "invalid_quantity")
+    minimum = max(MIN_COUNT, request.min_size or ZERO)
+    if quantity < minimum:
+        return refuse(request, f"quantity {quantity} is below the minimum size {minimum} contracts", "below_minimum")
+    if quantity % MIN_COUNT != 0:
+        return refuse(request, f"quantity {quantity} must be in steps of {MIN_COUNT} contracts", "invalid_quantity")
+    return None
+
+
+def _check_time(request: OrderRequest, now: datetime) -> Rejected | None:
+    tif, expires = request.time_in_force, request.expires_at
+    if tif not in ("gtc", "gtd", "ioc", "fok"):
+        return refuse(request, f"time in force {tif!r} is not supported", "invalid_order")
+    if tif == "gtd" and expires is None:
+        return refuse(request, "a gtd order needs expires_at", "invalid_order")
+    if expires is not None:
+        if tif in ("ioc", "fok"):
+            return refuse(request, f"expires_at cannot be used with {tif}", "invalid_order")
+        if expires.tzinfo is None or expires <= now:
+            return refuse(request, "expires_at must be a timezone-aware time in the future", "invalid_order")
+    return None
+
+
+def on_grid(price: Decimal, bands: tuple[PriceBand, ...]) -> bool:
+    """True when ``price`` lies on one band of the market's price grid."""
+    return any(b.start <= price <= b.end and (price - b.start) % b.step == 0 for b in bands)
+
+
+def check_market(request: OrderRequest, market: MarketInfo) -> Rejected | None:
+    """The refusal for a request the market cannot take, or ``None`` (no I/O)."""
+    if not market.is_open:
+        return refuse(
+            request, f"market {market.ticker} is not open for trading (status {market.status_raw})", "market_inactive"
+        )
+    price = yes_leg(request.outcome_id, request.limit_price)  # type: ignore[arg-type]
+    if not on_grid(price, market.price_bands):
+        steps = ", ".join(f"{b.start}-{b.end} step {b.step}" for b in market.price_bands)
+        return refuse(request, f"limit price {request.limit_price} is off the market's tick grid ({steps})", "off_tick")
+    if not market.fractional_trading_enabled and request.quantity % 1 != 0:
+        reason = f"quantity {request.quantity} must be whole contracts in this market"
+        return refuse(request, reason, "invalid_quantity")
+    return None
+
+
+def worst_case_cost(request: OrderRequest) -> Decimal:
+    """Dollars a buy can take from the balance: price x quantity plus the taker fee (0 for a sell)."""
+    if request.side != "buy":
+        return ZERO  # a sell may close a position; the venue decides whether it opens one it cannot pay for
+    return request.limit_price * request.quantity + kalshi_fee(request.limit_price, request.quantity)
+
+
+class MarketCache:
+    """Market metadata by ticker, trusted for ``ttl_s`` seconds."""
+
+    def __init__(self, rest: KalshiRestClient, ttl_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._rest = rest
+        self._ttl_s = ttl_s
+        self._clock = clock
+        self._markets: dict[str, tuple[float, MarketInfo]] = {}
+
+    async def get(self, ticker: str) -> MarketInfo:
+        """The market (cached).
+
+        Raises
+        ------
+        shared.errors.Rejected
+            The venue does not know ``ticker`` (``not_found``).
+        shared.errors.VenueError
+            Any other failure to read it.
+        """
+        cached = self._markets.get(ticker)
+        now = self._clock()
+        if cached is not None and now - cached[0] < self._ttl_s:
+            return cached[1]
+        market = await self._rest.get_market(ticker)
+        self._markets[ticker] = (now, market)
+        return market
+
+    def invalidate(self, ticker: str) -> None:
+        """Forget ``ticker`` (after the venue said it is not tradable)."""
+        self._markets.pop(ticker, None)
+
+
+class BalanceGate:
+    """The available balance for pre-send checks.
+
+    A cached balance (``ttl_s``) is used while an order fits it, minus what orders sent since the fetch
+    may take; an order that does not fit is re-checked against a fresh balance before it is refused,
+    so a refusal is never made on stale data. The venue remains the final judge.
+    """
+
+    def __init__(self, rest: KalshiRestClient, ttl_s: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._rest = rest
+        self._ttl_s = ttl_s
+        self._clock = clock
+        self._available: Decimal | None = None
+        self._fetched = 0.0
+
+    async def _refresh(self) -> Decimal:
+        self._available = (await self._rest.get_balance()).balance
+        self._fetched = self._clock()
+        return self._available
+
+    async def shortfall(self, cost: Decimal) -> Decimal | None:
+        """``None`` when ``cost`` fits (and reserve it); else the freshly fetched available balance."""
+        if cost <= 0:
+            return None
+        fresh = self._available is None or self._clock() - self._fetched >= self._ttl_s
+        available = await self._refresh() if fresh else self._available
+        assert available is not None
+        if cost > available and not fresh:
+            available = await self._refresh()
+        if cost > available:
+            return available
+        self._available = available - cost
+        return None
+
+    def invalidate(self) -> None:
+        """Fetch again before the next check (after a venue ``insufficient_balance`` or a fill)."""
+        self._available = None
