@@ -60,6 +60,7 @@ from markets.kalshi.exec_validate import BalanceGate, MarketCache
 from markets.kalshi.models import KalshiFill, KalshiOrder
 from markets.kalshi.rest import KalshiRestClient
 from markets.kalshi.ws import KalshiWebSocket
+from shared.aio import wait_event
 from shared.config import default_data_dir
 from shared.errors import AuthOrClock
 from shared.prices import Venue, cents_to_price
@@ -357,8 +358,7 @@ class KalshiExecutionEngine:
         while True:
             healthy = self.feed is not None and self.feed.healthy
             interval = self.options.poll_interval_s if healthy else self.options.fallback_poll_interval_s
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._reconcile_now.wait(), interval)
+            await wait_event(self._reconcile_now, interval)
             wanted = self._reconcile_now.is_set()
             self._reconcile_now.clear()
             now = loop.time()

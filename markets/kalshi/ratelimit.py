@@ -10,6 +10,7 @@ then arrival, so a cancel never queues behind new orders.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import time
@@ -87,10 +88,10 @@ class TokenBucket:
                         self._changed.notify_all()
                         return
                     timeout = (cost - self._tokens) / self.rate if first else None
-                    try:
-                        await asyncio.wait_for(self._changed.wait(), timeout)
-                    except TimeoutError:
-                        pass
+                    # asyncio.timeout, not wait_for (cpython gh-86296: a raced cancellation can be swallowed).
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(timeout):
+                            await self._changed.wait()
             except BaseException:
                 if ticket in self._waiters:
                     self._waiters.remove(ticket)

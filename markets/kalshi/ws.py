@@ -51,6 +51,7 @@ from markets.kalshi.config import KalshiSettings
 from markets.kalshi.errors import VENUE
 from markets.kalshi.models import KalshiFill, PublicTrade, TickerUpdate
 from markets.kalshi.retry import Backoff
+from shared.aio import wait_event
 from shared.errors import AuthOrClock
 from shared.messages.market_data import MarketPriceUpdated
 
@@ -259,8 +260,7 @@ class KalshiWebSocket:
                 break
             delay = self._backoff.delay(attempt, self._rng)
             attempt += 1
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._closing.wait(), delay)
+            await wait_event(self._closing, delay)
 
     async def close(self) -> None:
         """Stop :meth:`run` and close the socket (idempotent)."""
