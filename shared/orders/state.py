@@ -44,7 +44,8 @@ _TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     _S.CANCELED: frozenset({_S.FILLED, _S.PARTIALLY_FILLED}),
     # A fill reported after expiry happened before it (venue latency).
     _S.EXPIRED: frozenset({_S.FILLED, _S.PARTIALLY_FILLED}),
-    _S.FILLED: frozenset(),
+    # Polymarket: a MATCHED trade that later FAILED on chain is voided, lowering the filled quantity (R08).
+    _S.FILLED: frozenset({_S.PARTIALLY_FILLED, _S.ACCEPTED, _S.CANCELED}),
     _S.REJECTED: frozenset(),
     _S.DENIED: frozenset(),
 }

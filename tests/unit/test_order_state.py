@@ -15,9 +15,11 @@ def test_unknown_is_never_a_rejection_by_itself() -> None:
     assert can_transition(S.UNKNOWN, S.REJECTED)
 
 
-def test_terminal_states_do_not_reopen_except_for_late_fills() -> None:
+def test_terminal_states_do_not_reopen_except_for_late_fills_and_voided_trades() -> None:
     with pytest.raises(IllegalTransition):
-        transition(S.FILLED, S.ACCEPTED)
+        transition(S.FILLED, S.SUBMITTED)
+    # A Polymarket trade that FAILED on chain voids its fill (R08).
+    assert transition(S.FILLED, S.PARTIALLY_FILLED) == S.PARTIALLY_FILLED
     with pytest.raises(IllegalTransition):
         transition(S.REJECTED, S.FILLED)
     with pytest.raises(IllegalTransition):
