@@ -96,8 +96,8 @@ async def play(infra: Infra, api: ApiService, wait_s: float, say: Callable[[str]
         "a signal",
     )
     say(
-        f"[signal]   model edge {_money(signal['edge_per_contract'])}/contract after fees "
-        f"(model {signal['model_probability']:.3f} vs a market still at 0.62) -> buy yes"
+        f"[signal]   edge {_money(signal['edge_per_contract'])}/contract after blending with the market, fees "
+        f"and half the spread (model {signal['model_probability']:.3f}, market still at 0.62) -> buy yes"
     )
     intent = await eventually(
         lambda: pool.fetchrow("SELECT * FROM order_intents WHERE signal_id = $1", signal["signal_id"]),

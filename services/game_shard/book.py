@@ -24,6 +24,7 @@ class ShardBook:
     states: dict[str, GameStateUpdated] = field(default_factory=dict)
     probabilities: dict[str, WinProbabilityUpdated] = field(default_factory=dict)
     last_signal_at: dict[str, datetime] = field(default_factory=dict)
+    pregame_home_prob: dict[str, float] = field(default_factory=dict)
 
     def assign(self, command: AssignShard) -> None:
         """Replace the set of games this shard watches."""
@@ -32,6 +33,17 @@ class ShardBook:
     def instruments_for_price(self, key: str) -> list[tuple[GameAssignment, InstrumentRef]]:
         """The (game, instrument) pairs a price key belongs to."""
         return [(g, i) for g in self.games.values() for i in g.instruments if i.key == key]
+
+    def note_pregame_price(self, top: MarketPriceUpdated) -> None:
+        """Remember the market's pre-game mid for the home team (a prior when ESPN has no odds)."""
+        if top.best_bid is None or top.best_ask is None:
+            return
+        mid = float((top.best_bid + top.best_ask) / 2)
+        for game, instrument in self.instruments_for_price(top.key):
+            state = self.states.get(game.game_id)
+            if instrument.pays_on != "home" or (state is not None and state.status != "pre"):
+                continue
+            self.pregame_home_prob[game.game_id] = 1.0 - mid if instrument.negated else mid
 
     def watches_game(self, game_id: str) -> bool:
         """True when ``game_id`` is assigned to this shard."""

@@ -19,3 +19,4 @@ class GameShardSettings(ArbeesSettings):
     signal_ttl_s: float = Field(default=10.0, gt=0)
     signal_cooldown_s: float = Field(default=30.0, ge=0)
     max_book_age_s: float = Field(default=30.0, gt=0)
+    model_weight: float = Field(default=0.5, ge=0, le=1)

@@ -1,8 +1,11 @@
-"""Model-edge detection: compare our probability with each instrument's ask, after fees.
+"""Model-edge detection: our probability, blended with the market, against each instrument's ask, after costs.
 
-Buying an outcome at ``ask`` that pays $1 with probability ``p`` earns ``p - ask - fee`` per contract
-in expectation; it becomes a signal when that is at least ``min_edge``. The fee is the venue's formula
-for one contract at that price (Kalshi rounds per order, so this is conservative for larger orders).
+For an instrument paying $1 with model probability ``p`` we blend with the market's mid on the log-odds
+scale (:func:`shared.winprob.blend_with_market`, weight ``model_weight`` on the model: the market knows
+things the model does not), then take :func:`shared.winprob.edge_after_costs`: blended probability minus
+the ask, minus the venue's fee for one contract at that price, minus half the spread. A signal needs at
+least ``min_edge`` per contract. A Kalshi fee is rounded up per order, so the one-contract fee is the
+conservative figure.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from shared.messages import (
     WinProbabilityUpdated,
     derive_id,
 )
-from shared.prices import ONE
+from shared.prices import ONE, ZERO
+from shared.winprob import blend_with_market, edge_after_costs
 
 
 def instrument_probability(instrument: InstrumentRef, wp: WinProbabilityUpdated) -> float:
@@ -36,6 +40,15 @@ def fee_per_contract(instrument: InstrumentRef, price: Decimal) -> Decimal:
     return polymarket_fee(price, ONE, schedule)
 
 
+def market_mid(top: MarketPriceUpdated) -> Decimal | None:
+    """The mid price, or the ask alone when there is no bid."""
+    if top.best_ask is None:
+        return None
+    if top.best_bid is None:
+        return top.best_ask
+    return (top.best_bid + top.best_ask) / 2
+
+
 def model_edge_signal(
     *,
     strategy: str,
@@ -44,16 +57,19 @@ def model_edge_signal(
     wp: WinProbabilityUpdated,
     top: MarketPriceUpdated,
     min_edge: Decimal,
+    model_weight: float,
     now: datetime,
     ttl: timedelta,
 ) -> SignalGenerated | None:
-    """A buy signal on ``instrument`` when the model edge after fees reaches ``min_edge``."""
-    ask = top.best_ask
-    if ask is None or ask <= 0 or ask >= 1:
+    """A buy signal on ``instrument`` when the edge after costs reaches ``min_edge``."""
+    ask, mid = top.best_ask, market_mid(top)
+    if ask is None or mid is None or not ZERO < ask < ONE:
         return None
-    p = instrument_probability(instrument, wp)
+    model_p = instrument_probability(instrument, wp)
+    blended = blend_with_market(model_p, float(min(max(mid, Decimal("0.001")), Decimal("0.999"))), model_weight)
     fee = fee_per_contract(instrument, ask)
-    edge = (Decimal(f"{p:.6f}") - ask - fee).quantize(Decimal("0.000001"))
+    spread = ask - top.best_bid if top.best_bid is not None else ZERO
+    edge = edge_after_costs(blended, ask, fee, max(spread, ZERO))
     if edge < min_edge:
         return None
     return wp.caused(
@@ -74,8 +90,8 @@ def model_edge_signal(
                 tick_size=instrument.tick_size,
             ),
         ),
-        model_probability=p,
-        market_probability=ask,
+        model_probability=model_p,
+        market_probability=mid,
         edge_per_contract=edge,
         ts_event=now,
         expires_at=now + ttl,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from services.game_shard.book import ShardBook
 from services.game_shard.config import GameShardSettings
 from services.game_shard.edges import model_edge_signal
-from services.game_shard.probability import MODEL_NAME, MODEL_VERSION, home_win_probability
+from services.game_shard.pricing import probability_message
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
 from shared.db.uow import Store, UnitOfWork
@@ -40,16 +40,7 @@ class GameShardHandlers:
         if not self.book.watches_game(state.game_id):
             return
         self.book.states[state.game_id] = state
-        p_home = home_win_probability(state)
-        wp = state.caused(
-            WinProbabilityUpdated,
-            game_id=state.game_id,
-            home=p_home,
-            away=1.0 - p_home,
-            model=MODEL_NAME,
-            model_version=MODEL_VERSION,
-            ts_event=state.ts_event,
-        )
+        wp = probability_message(state, self.book.pregame_home_prob.get(state.game_id))
         self.book.probabilities[state.game_id] = wp
         async with self._store.unit_of_work() as uow:
             await _insert_game_state(uow, state)
@@ -62,6 +53,7 @@ class GameShardHandlers:
         if not self.book.watches_price(top.key):
             return
         self.book.prices[top.key] = top
+        self.book.note_pregame_price(top)
         async with self._store.unit_of_work() as uow:
             await _insert_price(uow, top)
             for game, _instrument in self.book.instruments_for_price(top.key):
@@ -88,6 +80,7 @@ class GameShardHandlers:
                 wp=wp,
                 top=top,
                 min_edge=Decimal(self.settings.min_edge_cents) / 100,
+                model_weight=self.settings.model_weight,
                 now=now,
                 ttl=timedelta(seconds=self.settings.signal_ttl_s),
             )
