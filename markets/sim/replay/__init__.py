@@ -22,7 +22,8 @@ shows ``pre`` until its start and ``in`` from then on.
 Reference P(home wins) where the data has no recorded model is Stern's Brownian-motion approximation
 (H. Stern, "A Brownian motion model for the progress of sports scores", JASA 89:1128-1134, 1994):
 ``P = Phi((margin + mu * tau - c) / (sigma * sqrt(tau)))`` with ``tau`` the share of regulation left,
-``sigma`` the league's final-margin standard deviation (``LeagueClock.sigma``), ``c = 0.5`` in soccer (a draw is not a home win) and ``mu`` the
+``sigma`` the league's final-margin standard deviation (``LeagueClock.sigma``), ``c = 0.5`` in soccer (a draw
+is not a home win) and ``mu`` the
 expected home margin implied by the pre-game prior: ``mu = sigma * Phi^-1(p0) + c``, with ``p0`` the
 de-vigged closing moneyline (``home_prob_devig``; EPL: Pinnacle closing, else Bet365 de-vig), else
 ``Phi(spread / sigma)`` from the closing spread, else the league's home-win rate (``LeagueClock.home_rate``,
