@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shared.winprob.calibration import CalibrationMap
+from shared.winprob.calibration import CalibrationLayer
 from shared.winprob.interface import final_result, two_way
 from shared.winprob.mathutil import interp, sigmoid
 from shared.winprob.priors import market_home_prob
@@ -59,7 +59,8 @@ class BaseballSpec:
     default_home
         Home-win probability at the first pitch without a prior (the table's).
     calibration, p_min, validated
-        Calibration map on log-odds, probability bound in play, validation flag.
+        Calibration layer on log-odds (time axis: `BaseballModel.outs_left_share`), probability bound in
+        play, validation flag.
     """
 
     sport: str
@@ -69,7 +70,7 @@ class BaseballSpec:
     shift_p: tuple[float, ...]
     shift_runs: tuple[float, ...]
     default_home: float
-    calibration: CalibrationMap = CalibrationMap()
+    calibration: CalibrationLayer = CalibrationLayer()
     p_min: float = 1e-3
     validated: bool = True
 
@@ -96,7 +97,15 @@ class BaseballModel:
         z = self.raw_logit(state, None)
         if z is None:
             return final_result(state, self._name, self.version)
-        return two_way(sigmoid(self.spec.calibration(z)), self.spec.p_min, self._name, self.version)
+        p = sigmoid(self.spec.calibration(z, self.outs_left_share(state)))
+        return two_way(p, self.spec.p_min, self._name, self.version)
+
+    @staticmethod
+    def outs_left_share(state: GameSituation) -> float:
+        """Share of the 54 regulation outs still to come (0 in extra innings): the calibration time axis."""
+        top = True if state.top_of_inning is None else state.top_of_inning
+        made = (max(state.period, 1) - 1) * 6 + (0 if top else 3) + min(state.outs or 0, 3)
+        return max(REGULATION_OUTS - made, 0.0) / REGULATION_OUTS
 
     def raw_logit(self, state: GameSituation, delta: float | None) -> float | None:
         """Home-win log-odds before calibration; ``None`` if the rules have ended the game.
@@ -163,7 +172,7 @@ def spec_from_json(raw: Mapping[str, Any]) -> BaseballSpec:
         shift_p=tuple(float(x) for x in shift["shift_p"]),
         shift_runs=tuple(float(x) for x in shift["shift_runs"]),
         default_home=float(shift["default_home"]),
-        calibration=CalibrationMap.from_json(raw.get("calibration")),
+        calibration=CalibrationLayer.from_json(raw.get("calibration")),
         p_min=float(raw["bounds"]["p_min"]),
         validated=bool(raw["validated"]),
     )

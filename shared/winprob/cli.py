@@ -1,7 +1,9 @@
 """``arbees winprob``: train a sport's model on a data folder, or evaluate a model on one.
 
-``train --sport S --data DIR [--out FILE]`` splits DIR by season (see `shared.winprob.training`), fits,
-scores on the held-out games and writes the artifact (the repository's by default); ``--derive-from FILE``
+``train --sport S --data DIR [--out FILE] [--holdout]`` validates the training procedure on the held-out
+seasons of DIR (fit on the training split, score on the held-out one; see `shared.winprob.training`),
+then refits on all games of DIR and writes that model with the validation scores (the repository's
+artifact by default); ``--holdout`` writes the split-fit model instead. ``--derive-from FILE``
 instead builds an unvalidated model for a sport without data (cfb, wnba) from its base league's
 artifact. ``evaluate --sport S --data DIR [--model FILE]`` scores a model on every game in DIR and prints
 one JSON object on stdout.
@@ -39,13 +41,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     tr = sub.add_parser(
         "train",
         help="fit a sport's model on a data folder and write its artifact",
-        description="Split DIR by season (latest held out), fit, score the held-out games and "
-        "write a JSON artifact with the training run and validation scores.",
+        description="Validate the training procedure (fit on the earlier seasons of DIR, score the "
+        "latest, held-out ones), then refit on all games of DIR and write a JSON artifact with the "
+        "training run and the validation scores.",
     )
     tr.add_argument("--sport", required=True, choices=SPORTS)
     tr.add_argument("--data", type=Path, metavar="DIR", help=_DATA_HELP.format(_layouts()))
     tr.add_argument(
         "--out", type=Path, metavar="FILE", help="artifact to write (default: shared/winprob/artifacts/<sport>.json)"
+    )
+    tr.add_argument(
+        "--holdout",
+        action="store_true",
+        help="write the model fitted on the training split only (the one the validation scores) "
+        "instead of the refit on all games",
     )
     tr.add_argument(
         "--derive-from",
@@ -60,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "evaluate",
         help="score a model on a data folder; prints one JSON object",
         description="Score a model on every game of DIR: Brier, log loss, calibration error "
-        "(10 bins), overall and per checkpoint, beside the prior alone and any "
+        "(10 bins) with its noise floor, overall and per checkpoint, beside the prior alone and any "
         "recorded model column.",
     )
     ev.add_argument("--sport", required=True, choices=SPORTS)
@@ -82,10 +91,15 @@ def run_train(args: argparse.Namespace) -> int:
     if args.data is None:
         print("arbees winprob train: --data is required unless --derive-from is given", file=sys.stderr)
         return 2
-    body = train(args.sport, args.data, out)
+    body = train(args.sport, args.data, out, holdout=args.holdout)
     v = body["validation"]
     summary = {"brier": v["brier"], "log_loss": v["log_loss"], "calibration_error": v["calibration_error"]}
-    print(f"wrote {out}: validation {json.dumps(summary)} on {v['states']} states", file=sys.stderr)
+    fitted = body["training_run"]["fitted_on"]
+    print(
+        f"wrote {out} (fitted on {fitted['games']} games: {fitted['rule']}); held-out validation of the "
+        f"method {json.dumps(summary)} on {v['states']} states",
+        file=sys.stderr,
+    )
     return 0
 
 

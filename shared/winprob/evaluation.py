@@ -5,6 +5,12 @@ the data has one, otherwise the model's mapping of the spread, otherwise the lea
 recorded model column where the data has one (``win_prob`` in the NCAAB play-by-play), scored on the
 states where it is present together with our model on exactly the same states. The overall figures are
 over in-game states; the pre-game states appear only as their own checkpoint.
+
+Every calibration error comes with ``calibration_error_noise_floor``: the calibration error a perfectly
+calibrated forecaster with the same forecasts would show on the same states (mean and 95th percentile of
+simulated outcome sets, game-clustered, with the independent-states figure beside it; see
+`shared.winprob.metrics.calibration_noise_floor`). A calibration error inside that range is not evidence
+of miscalibration.
 """
 
 from __future__ import annotations
@@ -14,15 +20,20 @@ from typing import Any
 
 from shared.winprob.datasets import PREGAME, Dataset, LabeledState
 from shared.winprob.interface import WinProbModel
-from shared.winprob.metrics import multiclass_scores, scores
+from shared.winprob.metrics import multiclass_scores, noise_floors, scores
+
+
+def _scored(p: Sequence[float], y: Sequence[float], games: Sequence[str]) -> dict[str, Any]:
+    return {**scores(p, y), "calibration_error_noise_floor": noise_floors(p, games)}
 
 
 def _block(model: WinProbModel, states: Sequence[LabeledState], with_recorded: bool) -> dict[str, Any]:
     answers = [model.probability(s.situation) for s in states]
     p = [a.home for a in answers]
     y = [s.outcome for s in states]
-    out: dict[str, Any] = {"states": len(states), **scores(p, y)}
-    out["prior"] = scores([model.prior_probability(s.situation) for s in states], y)
+    g = [s.game_id for s in states]
+    out: dict[str, Any] = {"states": len(states), **_scored(p, y, g)}
+    out["prior"] = _scored([model.prior_probability(s.situation) for s in states], y, g)
     if model.sport == "soccer":
         out["multiclass"] = multiclass_scores([(a.home, a.draw, a.away) for a in answers], [s.result for s in states])
         out["prior"]["multiclass"] = multiclass_scores(
@@ -32,10 +43,11 @@ def _block(model: WinProbModel, states: Sequence[LabeledState], with_recorded: b
         rec = [(i, s.recorded) for i, s in enumerate(states) if s.recorded is not None]
         if rec:
             idx = [i for i, _ in rec]
+            yr, gr = [y[i] for i in idx], [g[i] for i in idx]
             out["recorded"] = {
                 "states": len(rec),
-                **scores([r for _, r in rec if r is not None], [y[i] for i in idx]),
-                "model_on_same_states": scores([p[i] for i in idx], [y[i] for i in idx]),
+                **_scored([r for _, r in rec if r is not None], yr, gr),
+                "model_on_same_states": _scored([p[i] for i in idx], yr, gr),
             }
     return out
 

@@ -12,7 +12,8 @@ between them. The scaled features are those of a Brownian-motion model of the ma
 "A Brownian motion model for the progress of sports scores", JASA 89): the current margin counts more and
 the prior less as time runs out, so coefficients are nearly constant in ``tau`` and can be held constant
 below the last knot. Windowed logistic regressions of this kind are the published anchors in the data
-README (Benz 2019 for NCAAB, Elhabr for NBA). A monotone calibration map follows, then bounds.
+README (Benz 2019 for NCAAB, Elhabr for NBA). A calibration layer follows (`shared.winprob.calibration`;
+the identity where out-of-fold evidence does not support a map), then bounds.
 
 Overtime is explicit: in an overtime period ``tau`` is the overtime time left as a fraction of regulation
 (the model answers as if that much regulation were left), and a tie with no regulation time left is the
@@ -28,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shared.winprob.calibration import CalibrationMap
+from shared.winprob.calibration import CalibrationLayer
 from shared.winprob.football import expected_points
 from shared.winprob.interface import final_result, two_way
 from shared.winprob.leagues import LeagueClock, clock_for, seconds_left
@@ -67,7 +68,7 @@ class KnotLogitSpec:
         Multiplier on the margin before the features are built (1 for fitted sports; a published
         scoring-volatility ratio for derived sports).
     calibration
-        Map applied to the log-odds.
+        Layer applied to the log-odds, on the time axis ``tau`` (see `shared.winprob.calibration`).
     p_min
         Bound on each probability while play goes on.
     validated
@@ -86,7 +87,7 @@ class KnotLogitSpec:
     possession_kind: str = "none"
     possession_points: float = 0.0
     margin_scale: float = 1.0
-    calibration: CalibrationMap = CalibrationMap()
+    calibration: CalibrationLayer = CalibrationLayer()
     p_min: float = 1e-3
     validated: bool = True
 
@@ -126,6 +127,11 @@ class KnotLogitModel:
 
     def raw_logit(self, state: GameSituation) -> float | None:
         """Log-odds before calibration, or ``None`` when regulation is over and the game is decided."""
+        raw = self.raw_logit_and_tau(state)
+        return None if raw is None else raw[0]
+
+    def raw_logit_and_tau(self, state: GameSituation) -> tuple[float, float] | None:
+        """Log-odds before calibration and the time axis ``tau`` they were computed at (see `raw_logit`)."""
         s = self.spec
         secs, _ = seconds_left(state, self._clock)
         tau = secs / self._reg
@@ -141,17 +147,17 @@ class KnotLogitModel:
         z = bm * m * s.margin_scale / root + bp * prior_logit(state, s.spread_sigma, s.default_logit) * tau / root
         if self._use_timeouts and state.home_timeouts is not None and state.away_timeouts is not None:
             z += bt * (state.home_timeouts - state.away_timeouts) / root
-        return z
+        return z, tau
 
     def probability(self, state: GameSituation) -> WinProbability:
         """Probability of a home win, an away win (no draws) given `state`; exact once final."""
         if state.is_final:
             return final_result(state, self._name, self.version)
-        z = self.raw_logit(state)
-        if z is None:
+        raw = self.raw_logit_and_tau(state)
+        if raw is None:
             p = 1.0 if state.home_score > state.away_score else 0.0
         else:
-            p = sigmoid(self.spec.calibration(z))
+            p = sigmoid(self.spec.calibration(raw[0], raw[1]))
         return two_way(p, self.spec.p_min, self._name, self.version)
 
     def _possession(self, state: GameSituation) -> float:
@@ -180,7 +186,7 @@ def spec_from_json(raw: Mapping[str, Any]) -> KnotLogitSpec:
         possession_kind=str(poss.get("kind", "none")),
         possession_points=float(poss.get("points", 0.0)),
         margin_scale=float(raw.get("margin_scale", 1.0)),
-        calibration=CalibrationMap.from_json(raw.get("calibration")),
+        calibration=CalibrationLayer.from_json(raw.get("calibration")),
         p_min=float(raw["bounds"]["p_min"]),
         validated=bool(raw["validated"]),
     )

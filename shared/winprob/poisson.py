@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shared.winprob.calibration import CalibrationMap
+from shared.winprob.calibration import CalibrationLayer
 from shared.winprob.interface import final_result, three_way, two_way
 from shared.winprob.leagues import LeagueClock, clock_for, seconds_left
 from shared.winprob.mathutil import poisson_pmf, sigmoid
@@ -67,7 +67,8 @@ class PoissonSpec:
     stoppage_fraction
         Minimum remaining goal share while play goes on (stoppage time).
     calibration, p_min, validated
-        Calibration map on log-odds, probability bound in play, validation flag.
+        Calibration layer on log-odds (time axis: share of regulation goals still to come), probability
+        bound in play, validation flag.
     """
 
     sport: str
@@ -82,7 +83,7 @@ class PoissonSpec:
     ot_goal_rate: float = 0.0
     red_card_factor: float = 1.0
     stoppage_fraction: float = 0.0
-    calibration: CalibrationMap = CalibrationMap()
+    calibration: CalibrationLayer = CalibrationLayer()
     p_min: float = 1e-3
     validated: bool = True
 
@@ -189,11 +190,11 @@ class PoissonModel:
         cal = self.spec.calibration
         if self.spec.draws:
             loss = 1.0 - win - level
-            h = sigmoid(cal(_logit(win)))
-            a = sigmoid(cal(_logit(loss)))
+            h = sigmoid(cal(_logit(win), share))
+            a = sigmoid(cal(_logit(loss), share))
             return three_way(h, max(1.0 - h - a, 0.0), a, self.spec.p_min, self._name, self.version)
         p = win + level * self._ot_start(state)
-        return two_way(sigmoid(cal(_logit(p))), self.spec.p_min, self._name, self.version)
+        return two_way(sigmoid(cal(_logit(p), share)), self.spec.p_min, self._name, self.version)
 
     def _ot_start(self, state: GameSituation) -> float:
         return 0.5 + self.spec.ot_tilt * (self.spec.prior.home_prob(state) - 0.5)
@@ -233,7 +234,7 @@ def spec_from_json(raw: Mapping[str, Any]) -> PoissonSpec:
         ot_goal_rate=float(p.get("ot_goal_rate", 0.0)),
         red_card_factor=float(p.get("red_card_factor", 1.0)),
         stoppage_fraction=float(p.get("stoppage_fraction", 0.0)),
-        calibration=CalibrationMap.from_json(raw.get("calibration")),
+        calibration=CalibrationLayer.from_json(raw.get("calibration")),
         p_min=float(raw["bounds"]["p_min"]),
         validated=bool(raw["validated"]),
     )

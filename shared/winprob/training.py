@@ -1,9 +1,20 @@
-"""Training runs: split by season, fit the sport's model, score it on the held-out seasons, write JSON.
+"""Training runs: validate the method on held-out seasons, then fit the shipped model on every season.
+
+A run does two fits with the same procedure (`fit_body`):
+
+1. validation: fit on the training split only and score on the held-out split (the artifact's
+   ``validation`` block, which says so in its ``method`` field);
+2. production: refit on all games of the folder (train and held-out seasons together). These are the
+   coefficients shipped, since later seasons are kept aside by the data owners for independent evaluation
+   (`arbees winprob evaluate --data DIR` on them scores the repository artifact). With ``holdout=True``
+   (``arbees winprob train --holdout``) the split-fit model itself is written instead, e.g. to reproduce
+   the validation scores.
 
 Split rule (never random rows): with several seasons in the folder, the latest ``VALIDATION_SEASONS[sport]``
 seasons are held out and the earlier ones train; with a single season, games are ordered by date and the
-latest 20 % of dates (50 % for MLB) are held out. The artifact records the rule, the seasons, the row and game counts,
-the date, and the validation scores (see `shared.winprob.evaluation`).
+latest 20 % of dates (50 % for MLB) are held out. The artifact's ``training_run`` records what the shipped
+model was fitted on (``fitted_on``), the split used for validation (``validation_split``), row and game
+counts, the date and the library versions.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ from typing import Any
 
 from shared.winprob.datasets import Dataset, LabeledState, load_dataset
 from shared.winprob.evaluation import evaluate_states
+from shared.winprob.features import FEATURES
 from shared.winprob.registry import artifact_path, model_from_artifact
 from shared.winprob.training_margin import MarginConfig, train_margin
 from shared.winprob.training_mlb import train_mlb
@@ -26,8 +38,8 @@ from shared.winprob.training_poisson import train_poisson
 VALIDATION_SEASONS: dict[str, int] = {"nba": 2, "wnba": 1, "nfl": 3, "cfb": 2, "nhl": 2, "soccer": 5}
 SINGLE_SEASON_HOLDOUT: dict[str, float] = {"mlb": 0.5}
 """Share of a single season's dates held out (default 0.2). MLB holds out half: its table is external, so
-the line scores only fit the calibration map and a larger validation set measures more."""
-MODEL_REVISION = "1.0.0"
+the line scores only choose and fit the calibration layer, and a larger validation set measures more."""
+MODEL_REVISION = "1.1.0"
 
 MARGIN_CONFIGS: dict[str, MarginConfig] = {
     "nba": MarginConfig(
@@ -42,57 +54,11 @@ MARGIN_CONFIGS: dict[str, MarginConfig] = {
         timeouts=False,
         require_prior=True,
         possession={"kind": "points", "points": 0.5, "source": "half of NCAA D-I points per possession (~1.0)"},
+        calibration_bands=tuple(x / 2400.0 for x in (0.0, 60.0, 300.0, 600.0, 1200.0, 1800.0, 2401.0)),
     ),
     "nfl": MarginConfig(possession={"kind": "football_ep", "source": "nflfastR 2.1.0 EP table (see football.py)"}),
     "cfb": MarginConfig(possession={"kind": "football_ep", "source": "nflfastR 2.1.0 EP table (see football.py)"}),
 }
-
-
-FEATURES: dict[str, dict[str, Any]] = {
-    "nba": {
-        "validated": ["score margin", "time left (end of Q1-Q3 states)", "overtime start", "closing moneyline prior"],
-        "unvalidated": {
-            "possession": "0.55 points for the team with the ball (half of NBA ~1.1 points per possession)",
-            "timeouts": "not used (no timeouts in this data)",
-            "within-quarter time": "coefficients interpolated between quarter knots (shape checked on NCAAB pbp)",
-        },
-    },
-    "ncaab": {
-        "validated": ["score margin", "time left (every play)", "overtime", "pre-game spread"],
-        "unvalidated": {"possession": "0.5 points for the team with the ball (half of ~1.0 points per possession)"},
-        "tested_not_used": {"timeouts": "fitted on this data; held-out Brier 0.14068 with vs 0.14064 without"},
-    },
-    "nfl": {
-        "validated": ["score margin", "time left (end of Q1-Q3 states)", "overtime start", "closing moneyline prior"],
-        "unvalidated": {
-            "possession, down, distance, yards_to_goal": "nflfastR 2.1.0 expected-points table (football.py)",
-            "timeouts": "not used",
-        },
-    },
-    "nhl": {
-        "validated": ["goal margin", "time left (end of P1, P2)", "overtime start", "closing moneyline prior"],
-        "unvalidated": {
-            "overtime goal rate": "assumed: 60% of 3-on-3 overtimes decided before the shoot-out",
-            "pulled goalie": "not modelled",
-        },
-    },
-    "soccer": {
-        "validated": ["goal margin", "half-time state", "three-way closing odds prior", "draws"],
-        "unvalidated": {
-            "red cards": "opponent rate x1.88 per red card (Ridder, Cramer & Hopstaken 1994, JASA)",
-            "stoppage time": "at least 2 minutes of second-half scoring while play goes on",
-            "leagues other than the EPL": "not measured",
-        },
-    },
-    "mlb": {
-        "validated": ["run difference", "inning and half (half-inning starts)", "extra innings"],
-        "unvalidated": {
-            "pre-game prior shift": "no pre-game line in this data",
-            "outs and bases": "from the Retrosheet table; line scores only test 0 outs, bases empty",
-        },
-    },
-}
-"""Which inputs the held-out data measures and which come from a published source, per sport."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,25 +103,27 @@ def fit_body(sport: str, states: Sequence[LabeledState], data_dir: Path) -> dict
     raise ValueError(f"no trainer for sport {sport!r}")
 
 
-def _run_block(ds: Dataset, split: Split, data_dir: Path) -> dict[str, Any]:
-    def count(d: Dataset) -> dict[str, Any]:
-        return {
-            "seasons": d.seasons(),
-            "games": d.games,
-            "rows": len(d.states),
-            "first_date": min(s.date for s in d.states),
-            "last_date": max(s.date for s in d.states),
-        }
+def _count(d: Dataset) -> dict[str, Any]:
+    return {
+        "seasons": d.seasons(),
+        "games": d.games,
+        "rows": len(d.states),
+        "first_date": min(s.date for s in d.states),
+        "last_date": max(s.date for s in d.states),
+    }
 
+
+def _run_block(ds: Dataset, split: Split, data_dir: Path, holdout: bool) -> dict[str, Any]:
     import numpy
     import scipy
 
+    fitted = split.train if holdout else ds
+    rule = "training split only (--holdout)" if holdout else "all games in the folder (training and held-out split)"
     return {
         "data_folder": str(data_dir),
         "layout": ds.layout,
-        "split_rule": split.rule,
-        "train": count(split.train),
-        "validation": count(split.validation),
+        "fitted_on": {"rule": rule, **_count(fitted)},
+        "validation_split": {"rule": split.rule, "train": _count(split.train), "validation": _count(split.validation)},
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "code": "shared.winprob.training",
         "python": platform.python_version(),
@@ -164,8 +132,37 @@ def _run_block(ds: Dataset, split: Split, data_dir: Path) -> dict[str, Any]:
     }
 
 
-def train(sport: str, data_dir: str | Path, out: str | Path | None = None) -> dict[str, Any]:
-    """Train `sport` on `data_dir`, score it on the held-out games and write the artifact.
+def validation_note(split: Split, holdout: bool) -> str:
+    """The ``method`` sentence of an artifact's validation block."""
+
+    def part(d: Dataset) -> str:
+        return f"{d.games} games, {min(s.date for s in d.states)} to {max(s.date for s in d.states)}"
+
+    train, held = part(split.train), part(split.validation)
+    if holdout:
+        return f"this model, fitted on the training split only ({train}), scored on the held-out split ({held})"
+    return (
+        f"the same training procedure fitted on the training split only ({train}; {split.rule}) and scored "
+        f"on the held-out split ({held}), which that fit never saw; the shipped coefficients are a refit of "
+        "that procedure on all games (see training_run.fitted_on), so they have no held-out score of their own"
+    )
+
+
+def model_version(sport: str, family: str, holdout: bool) -> str:
+    """Version string of a trained model (``-holdout`` build tag for split-fit models)."""
+    tag = ".holdout" if holdout else ""
+    return f"{sport}-{family}-{MODEL_REVISION}+{datetime.now(UTC):%Y%m%d}{tag}"
+
+
+def fit_split(sport: str, split: Split, data_dir: str | Path) -> dict[str, Any]:
+    """Artifact body of `sport` fitted on the training split only (the model the validation scores)."""
+    body = fit_body(sport, split.train.states, Path(data_dir))
+    body["model_version"] = model_version(sport, body["family"], holdout=True)
+    return body
+
+
+def train(sport: str, data_dir: str | Path, out: str | Path | None = None, holdout: bool = False) -> dict[str, Any]:
+    """Validate the training procedure of `sport` on held-out games, fit the shipped model, write it.
 
     Parameters
     ----------
@@ -175,6 +172,8 @@ def train(sport: str, data_dir: str | Path, out: str | Path | None = None) -> di
         Folder in that layout.
     out
         Artifact path; the repository artifact of the sport when ``None``.
+    holdout
+        Write the model fitted on the training split only instead of the refit on all games.
 
     Returns
     -------
@@ -184,11 +183,14 @@ def train(sport: str, data_dir: str | Path, out: str | Path | None = None) -> di
     path = Path(data_dir)
     ds = load_dataset(sport, path)
     split = split_dataset(ds)
-    body = fit_body(sport, split.train.states, path)
-    body["model_version"] = f"{sport}-{body['family']}-{MODEL_REVISION}+{datetime.now(UTC):%Y%m%d}"
+    split_body = fit_split(sport, split, path)
+    validation = evaluate_states(model_from_artifact(split_body), split.validation)
+    validation["method"] = validation_note(split, holdout)
+    body = split_body if holdout else fit_body(sport, ds.states, path)
+    body["model_version"] = model_version(sport, body["family"], holdout)
     body["features"] = FEATURES.get(sport, {})
-    body["training_run"] = _run_block(ds, split, path)
-    body["validation"] = evaluate_states(model_from_artifact(body), split.validation)
+    body["training_run"] = _run_block(ds, split, path, holdout)
+    body["validation"] = validation
     write_artifact(body, out if out is not None else artifact_path(sport))
     return body
 

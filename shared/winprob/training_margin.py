@@ -9,8 +9,15 @@ Steps, all on the training seasons only:
 3. Coefficients at the knots: for checkpoint data (quarters, periods) one logistic fit per checkpoint plus
    a pre-game knot (prior only); for play-by-play a kernel-weighted fit (triangular kernel in seconds) at
    evenly spaced knots, which is the "LOESS-smoothed windowed logistic regression" of the NCAAB anchor.
-4. Calibration: the map is fitted on out-of-fold raw log-odds (folds = training seasons, or date blocks
-   within a single season), computed by the answering code itself for train/serve parity.
+   The weight of a point of margin, ``b_m(tau) / sqrt(tau + tau0)``, is then made non-increasing in
+   ``tau`` (pool-adjacent-violators over the knots), so that a fixed lead never counts for less as time
+   runs out; only noisy knots move (the NCAAB tip-off knot, fitted on states with almost no margin).
+4. Calibration: the layer (identity, one global map, or a map per time band) is chosen and fitted on
+   out-of-fold raw log-odds (folds = training seasons, or date blocks within a single season), computed by
+   the answering code itself for train/serve parity, over the same population the coefficients are fitted
+   on (with `MarginConfig.require_prior`, games with a pre-game prior only: NCAAB games without a line
+   are mostly mismatches against non-D-I teams, and letting them steer the map made it stretch the
+   log-odds of ordinary games). See `shared.winprob.fitting.select_calibration`.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import log_ndtr
 
 from shared.winprob.datasets import OVERTIME, PREGAME, LabeledState
-from shared.winprob.fitting import Array, fit_calibration, fit_logistic
+from shared.winprob.fitting import Array, OutOfFold, fit_logistic, select_calibration
 from shared.winprob.leagues import clock_for, seconds_left
 from shared.winprob.margin import FAMILY, KnotLogitModel, spec_from_json
 from shared.winprob.mathutil import logit
@@ -52,6 +59,9 @@ class MarginConfig:
     require_prior
         Fit the coefficients only on games with a pre-game prior (spread, moneyline or price); games
         without one still set the default prior log-odds.
+    calibration_bands
+        Edges of the calibration time bands, as fractions of regulation left (see
+        `shared.winprob.calibration`); the default puts one band around each quarter end.
     """
 
     dense_step_seconds: float | None = None
@@ -60,6 +70,7 @@ class MarginConfig:
     tau0_seconds: float = 10.0
     possession: dict[str, Any] | None = None
     require_prior: bool = False
+    calibration_bands: tuple[float, ...] = (0.0, 0.375, 0.625, 0.875, 1.01)
 
 
 @dataclass(slots=True)
@@ -153,6 +164,25 @@ def _fit_knots(f: _Frame, cfg: MarginConfig, reg_seconds: float) -> tuple[list[f
     return knots, coefs
 
 
+def _decreasing(v: list[float]) -> list[float]:
+    """Least-squares non-increasing fit of `v` (pool-adjacent-violators, equal weights)."""
+    blocks: list[list[float]] = []  # [mean, size]
+    for x in v:
+        blocks.append([x, 1.0])
+        while len(blocks) > 1 and blocks[-2][0] < blocks[-1][0]:
+            m2, n2 = blocks.pop()
+            m1, n1 = blocks.pop()
+            blocks.append([(m1 * n1 + m2 * n2) / (n1 + n2), n1 + n2])
+    return [m for m, n in blocks for _ in range(int(n))]
+
+
+def monotone_margin(knots: list[float], coefs: list[list[float]], tau0: float) -> list[list[float]]:
+    """Coefficients with the margin weight ``b_m / sqrt(tau + tau0)`` made non-increasing in ``tau``."""
+    roots = [math.sqrt(t + tau0) for t in knots]
+    weights = _decreasing([c[0] / r for c, r in zip(coefs, roots, strict=True)])
+    return [[w * r, *c[1:]] for w, r, c in zip(weights, roots, coefs, strict=True)]
+
+
 def _pregame_coefs(x: Array, y: Array, fitted: list[list[float]]) -> Array:
     prior_only = fit_logistic(x[:, 1:2], y)
     b = np.zeros(x.shape[1])
@@ -189,8 +219,9 @@ def _artifact(
 def _fit_body(states: Sequence[LabeledState], sport: str, cfg: MarginConfig) -> dict[str, Any]:
     prior = fit_prior(states)
     f = _frame(states, sport, prior, cfg.require_prior)
-    knots, coefs = _fit_knots(f, cfg, clock_for(sport).regulation_seconds)
-    body = _artifact(sport, cfg, prior, knots, coefs)
+    reg = clock_for(sport).regulation_seconds
+    knots, coefs = _fit_knots(f, cfg, reg)
+    body = _artifact(sport, cfg, prior, knots, monotone_margin(knots, coefs, cfg.tau0_seconds / reg))
     body["model_version"] = "oof"
     return body
 
@@ -207,23 +238,30 @@ def _folds(states: Sequence[LabeledState]) -> list[set[str]]:
     return out
 
 
-def train_margin(states: Sequence[LabeledState], sport: str, cfg: MarginConfig) -> dict[str, Any]:
-    """Fit the margin model on training states; returns the artifact body (without run metadata).
-
-    The calibration map is fitted on out-of-fold raw log-odds of the in-game states.
-    """
-    z_all: list[float] = []
-    y_all: list[float] = []
-    for fold in _folds(states):
+def out_of_fold(states: Sequence[LabeledState], sport: str, cfg: MarginConfig) -> OutOfFold:
+    """Out-of-fold raw log-odds and time axis of the in-game states (see module docstring, step 4)."""
+    rows: list[tuple[float, float, float, int, str]] = []
+    for k, fold in enumerate(_folds(states)):
         body = _fit_body([s for s in states if s.game_id not in fold], sport, cfg)
         model = KnotLogitModel(spec_from_json(body))
         for s in states:
-            if s.game_id in fold and s.checkpoint != PREGAME:
-                z = model.raw_logit(s.situation)
-                if z is not None and math.isfinite(z):
-                    z_all.append(z)
-                    y_all.append(s.outcome)
+            if s.game_id not in fold or s.checkpoint == PREGAME:
+                continue
+            if cfg.require_prior and not _has_prior(s.situation):
+                continue
+            raw = model.raw_logit_and_tau(s.situation)
+            if raw is not None and math.isfinite(raw[0]):
+                rows.append((raw[0], s.outcome, raw[1], k, s.game_id))
+    return OutOfFold.from_rows(rows)
+
+
+def train_margin(states: Sequence[LabeledState], sport: str, cfg: MarginConfig) -> dict[str, Any]:
+    """Fit the margin model on training states; returns the artifact body (without run metadata).
+
+    The calibration layer is chosen and fitted on out-of-fold raw log-odds of the in-game states.
+    """
+    oof = out_of_fold(states, sport, cfg)
     body = _fit_body(states, sport, cfg)
-    cal = fit_calibration(np.array(z_all), np.array(y_all), games=len({s.game_id for s in states}))
-    body["calibration"] = cal.to_json()
+    layer, report = select_calibration(oof, cfg.calibration_bands, symmetric=True)
+    body["calibration"] = layer.to_json() | {"selection": report}
     return body

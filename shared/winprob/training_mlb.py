@@ -10,7 +10,9 @@ inning bucket, outs, bases) and run difference ``-run_cap..run_cap`` (difference
    nearest filled cells of the row, and each row is made non-decreasing in run difference.
 
 The prior-shift knots map a run advantage per game to the first-pitch home-win probability. The
-calibration map is fitted on the training part of the line scores (there is no pre-game line there).
+calibration layer is chosen and fitted on the training part of the line scores (there is no pre-game line
+there); the table is not fitted on them, so their raw log-odds are already out of sample, and the nested
+cross-validation of `shared.winprob.fitting.select_calibration` runs over four blocks of dates.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ import numpy as np
 
 from shared.winprob.baseball import EXTRA_BUCKET, FAMILY, BaseballModel, RowKey, row_key_text, spec_from_json
 from shared.winprob.datasets import PREGAME, LabeledState
-from shared.winprob.fitting import fit_calibration
+from shared.winprob.fitting import OutOfFold, select_calibration
 from shared.winprob.types import GameSituation
 
 TABLE_FILE = "mlb_win_expectancy_table.csv"
+CALIBRATION_BANDS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.01)
+"""Calibration band edges on the share of regulation outs still to come."""
 RUN_CAP = 10
 SHRINK = 25.0
 RETROSHEET_NOTICE = (
@@ -151,15 +155,15 @@ def train_mlb(states: Sequence[LabeledState], data_dir: Path) -> dict[str, Any]:
     start = GameSituation("mlb", 0, 0, 1, top_of_inning=True, outs=0, bases=0)
     z0 = model.raw_logit(start, 0.0) or 0.0
     body["prior"] = {"shift_p": ps, "shift_runs": ds, "default_home": round(1 / (1 + math.exp(-z0)), 6)}
-    zs: list[float] = []
-    ys: list[float] = []
+    dates = sorted({s.date for s in states})
+    block = {d: min(4 * i // max(len(dates), 1), 3) for i, d in enumerate(dates)}
+    oof_rows: list[tuple[float, float, float, int, str]] = []
     for s in states:
         if s.checkpoint == PREGAME:
             continue
         z = model.raw_logit(s.situation, 0.0)
         if z is not None:
-            zs.append(z)
-            ys.append(s.outcome)
-    games = len({s.game_id for s in states})
-    body["calibration"] = fit_calibration(np.array(zs), np.array(ys), games=games).to_json()
+            oof_rows.append((z, s.outcome, model.outs_left_share(s.situation), block[s.date], s.game_id))
+    layer, report = select_calibration(OutOfFold.from_rows(oof_rows), CALIBRATION_BANDS, symmetric=True)
+    body["calibration"] = layer.to_json() | {"selection": report}
     return body

@@ -5,7 +5,9 @@ the prior inversion tables (`shared.winprob.poisson_prior`) by solving the Poiss
 rates that reproduce each pre-game probability; then, by maximum likelihood on the in-game checkpoint
 states, the in-game rate multiplier ``k`` and the score effects ``gamma_lead``/``gamma_trail`` (soccer: on
 the three-way result; hockey: on the two-way result). Hockey's overtime tilt is fitted on the states that
-reached overtime. The calibration map is fitted on out-of-fold (leave-one-season-out) log-odds.
+reached overtime. The calibration layer (identity, one global map, or a map per band of the share of
+goals still to come) is chosen and fitted on out-of-fold (leave-one-season-out) log-odds, see
+`shared.winprob.fitting.select_calibration`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from scipy.optimize import least_squares, minimize
 from scipy.special import gammaln
 
 from shared.winprob.datasets import OVERTIME, PREGAME, LabeledState
-from shared.winprob.fitting import Array, fit_calibration
+from shared.winprob.fitting import Array, OutOfFold, select_calibration
 from shared.winprob.mathutil import logit
 from shared.winprob.poisson import FAMILY, PoissonModel, outcome_probs, spec_from_json
 from shared.winprob.poisson_prior import PoissonPrior
@@ -30,6 +32,9 @@ OT_DECIDED_SHARE = 0.6
 """Assumed share of regular-season 3-on-3 overtimes decided before the shoot-out (unvalidated)."""
 RED_CARD_FACTOR = 1.88
 """Opponent scoring-rate multiplier per red card (Ridder, Cramer & Hopstaken 1994)."""
+CALIBRATION_BANDS: dict[bool, tuple[float, ...]] = {False: (0.0, 0.5, 1.01), True: (0.0, 1.01)}
+"""Calibration band edges on the share of goals still to come: hockey (draws False) one band around each
+of the P1 and P2 ends; soccer (draws True) a single band (only half-time states here)."""
 Grid = tuple[tuple[float, ...], ...]
 _G = np.arange(0, 16, dtype=np.float64)
 
@@ -228,13 +233,16 @@ def _fit_body(states: Sequence[LabeledState], sport: str, draws: bool) -> dict[s
     return body
 
 
-def _oof_pairs(model: PoissonModel, states: Sequence[LabeledState], draws: bool) -> list[tuple[float, float]]:
-    out: list[tuple[float, float]] = []
+def _oof_rows(
+    model: PoissonModel, states: Sequence[LabeledState], draws: bool, fold: int
+) -> list[tuple[float, float, float, int, str]]:
+    out: list[tuple[float, float, float, int, str]] = []
     for s in states:
         wp = model.probability(s.situation)
-        out.append((logit(wp.home), 1.0 if s.result == 0 else 0.0))
+        t = max(model.remaining_share(s.situation), model.spec.stoppage_fraction)
+        out.append((logit(wp.home), 1.0 if s.result == 0 else 0.0, t, fold, s.game_id))
         if draws:
-            out.append((logit(wp.away), 1.0 if s.result == 2 else 0.0))
+            out.append((logit(wp.away), 1.0 if s.result == 2 else 0.0, t, fold, s.game_id))
     return out
 
 
@@ -251,16 +259,13 @@ def train_poisson(states: Sequence[LabeledState], sport: str, draws: bool) -> di
         ``True`` for soccer (three-way result), ``False`` for hockey (overtime).
     """
     seasons = sorted({s.season for s in states})
-    pairs: list[tuple[float, float]] = []
-    for season in seasons if len(seasons) >= 2 else []:
+    rows: list[tuple[float, float, float, int, str]] = []
+    for k, season in enumerate(seasons if len(seasons) >= 2 else []):
         body = _fit_body([s for s in states if s.season != season], sport, draws)
         model = PoissonModel(spec_from_json(body))
-        held_out = [s for s in _in_game(states) if s.season == season]
-        pairs.extend(_oof_pairs(model, held_out, draws))
+        rows.extend(_oof_rows(model, [s for s in _in_game(states) if s.season == season], draws, k))
     body = _fit_body(states, sport, draws)
-    if pairs:
-        z = np.array([p[0] for p in pairs])
-        y = np.array([p[1] for p in pairs])
-        games = len({s.game_id for s in states})
-        body["calibration"] = fit_calibration(z, y, games=games, symmetric=not draws).to_json()
+    if rows:
+        layer, report = select_calibration(OutOfFold.from_rows(rows), CALIBRATION_BANDS[draws], symmetric=not draws)
+        body["calibration"] = layer.to_json() | {"selection": report}
     return body

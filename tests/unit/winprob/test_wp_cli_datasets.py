@@ -119,3 +119,24 @@ def test_real_data_evaluation_beats_prior(real_data: Path, capsys: pytest.Captur
     assert _run(["winprob", "evaluate", "--sport", "nba", "--data", str(real_data / "nba_quarters_lines")]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["brier"] < result["baselines"]["prior"]["brier"]
+
+
+def test_train_holdout_writes_the_split_fit_model(
+    nba_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full, held = tmp_path / "full.json", tmp_path / "held.json"
+    assert _run(["winprob", "train", "--sport", "nba", "--data", str(nba_dir), "--out", str(full)]) == 0
+    assert _run(["winprob", "train", "--sport", "nba", "--data", str(nba_dir), "--out", str(held), "--holdout"]) == 0
+    a, b = json.loads(full.read_text()), json.loads(held.read_text())
+    assert a["training_run"]["fitted_on"]["seasons"] == ["2014-15", "2015-16", "2016-17"]
+    assert b["training_run"]["fitted_on"]["seasons"] == ["2014-15"]
+    assert b["model_version"].endswith(".holdout") and not a["model_version"].endswith(".holdout")
+    assert a["validation"]["brier"] == b["validation"]["brier"]  # same method, same held-out games
+    assert a["coefficients"] != b["coefficients"]
+    capsys.readouterr()
+    assert _run(["winprob", "evaluate", "--sport", "nba", "--data", str(nba_dir), "--model", str(held)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    floor = result["calibration_error_noise_floor"]
+    assert 0.0 < floor["mean"] <= floor["p95"] and 0.0 < floor["independent_mean"] <= floor["independent_p95"]
+    assert "calibration_error_noise_floor" in result["baselines"]["prior"]
+    assert all("calibration_error_noise_floor" in v for v in result["per_checkpoint"].values())
