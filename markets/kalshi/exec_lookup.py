@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 from markets.kalshi.models import KalshiFill, KalshiOrder
-from markets.kalshi.rest import KalshiRestClient
+from markets.kalshi.rest import KalshiRestClient, paginate
 from shared.errors import Rejected as VenueRejected
 
 PAGE_LIMIT = 1000
@@ -26,15 +26,7 @@ class VenueLookup:
     async def find_by_client_id(self, ticker: str, client_order_id: str, since: datetime | None) -> KalshiOrder | None:
         """Our order with ``client_order_id`` in ``ticker`` created at or after ``since``, or ``None``."""
         min_ts = None if since is None else int(since.timestamp())
-        cursor: str | None = None
-        while True:
-            page = await self.rest.list_orders(ticker=ticker, cursor=cursor, limit=PAGE_LIMIT, min_ts=min_ts)
-            for order in page.items:
-                if order.client_order_id == client_order_id:
-                    return order
-            if page.cursor is None:
-                return None
-            cursor = page.cursor
+        return await self.rest.find_order_by_client_order_id(ticker, client_order_id, min_ts=min_ts)
 
     async def get(self, venue_order_id: str) -> KalshiOrder | None:
         """The order the venue calls ``venue_order_id``; ``None`` when the venue does not know it."""
@@ -47,25 +39,13 @@ class VenueLookup:
 
     async def resting(self, ticker: str | None = None) -> list[KalshiOrder]:
         """Every resting order (of ``ticker`` when given)."""
-        orders: list[KalshiOrder] = []
-        cursor: str | None = None
-        while True:
-            page = await self.rest.list_orders(ticker=ticker, status="resting", cursor=cursor, limit=PAGE_LIMIT)
-            orders.extend(page.items)
-            if page.cursor is None:
-                return orders
-            cursor = page.cursor
+        return [o async for o in paginate(self.rest.list_orders, ticker=ticker, status="resting", limit=PAGE_LIMIT)]
 
     async def fills(
         self, *, since: datetime | None = None, order_id: str | None = None, max_pages: int = 100
     ) -> AsyncIterator[KalshiFill]:
         """Fills newest first (Kalshi's order), from ``since`` (whole seconds, inclusive) or of one order."""
         min_ts = None if since is None else int(since.timestamp())
-        cursor: str | None = None
-        for _ in range(max_pages):
-            page = await self.rest.list_fills(order_id=order_id, min_ts=min_ts, cursor=cursor, limit=PAGE_LIMIT)
-            for fill in page.items:
-                yield fill
-            if page.cursor is None:
-                return
-            cursor = page.cursor
+        pages = paginate(self.rest.list_fills, max_pages=max_pages, order_id=order_id, min_ts=min_ts, limit=PAGE_LIMIT)
+        async for fill in pages:
+            yield fill

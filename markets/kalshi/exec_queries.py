@@ -22,7 +22,7 @@ from markets.kalshi.exec_options import ExecutionOptions
 from markets.kalshi.exec_submit import SubmitPath
 from markets.kalshi.exec_tracker import OrderTracker, TrackedOrder
 from markets.kalshi.models import KalshiFill, KalshiOrder
-from markets.kalshi.rest import KalshiRestClient
+from markets.kalshi.rest import KalshiRestClient, paginate
 from shared.errors import Ambiguous, AuthOrClock
 from shared.errors import Rejected as VenueRejected
 from shared.orders.state import OrderStatus
@@ -161,26 +161,18 @@ class OrderQueries:
 
     async def positions(self) -> list[PositionReport]:
         """Open positions: positive ``position_fp`` is YES contracts, negative NO contracts."""
-        reports: list[PositionReport] = []
-        cursor: str | None = None
-        while True:
-            page = await self.rest.list_positions(count_filter="position", cursor=cursor, limit=1000)
-            for pos in page.items:
-                if pos.position == 0:
-                    continue
-                reports.append(
-                    PositionReport(
-                        market_id=pos.ticker,
-                        outcome_id="yes" if pos.position > 0 else "no",
-                        quantity=abs(pos.position),
-                        cost=pos.market_exposure,
-                        realized_pnl=pos.realized_pnl,
-                        fees_paid=pos.fees_paid,
-                    )  # fmt: skip
-                )
-            if page.cursor is None:
-                return reports
-            cursor = page.cursor
+        return [
+            PositionReport(
+                market_id=pos.ticker,
+                outcome_id="yes" if pos.position > 0 else "no",
+                quantity=abs(pos.position),
+                cost=pos.market_exposure,
+                realized_pnl=pos.realized_pnl,
+                fees_paid=pos.fees_paid,
+            )
+            async for pos in paginate(self.rest.list_positions, count_filter="position", limit=1000)
+            if pos.position != 0
+        ]
 
     async def balance(self) -> BalanceReport:
         """Available cash, and cash plus portfolio value as ``total``."""

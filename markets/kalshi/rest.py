@@ -91,6 +91,26 @@ def _params(**values: Any) -> dict[str, str | int]:
     return out
 
 
+P = TypeVar("P")
+
+
+async def paginate(
+    list_page: Callable[..., Awaitable[Page[P]]], *, max_pages: int | None = None, **filters: Any
+) -> AsyncIterator[P]:
+    """Every item of a cursor-paged listing (``list_page(cursor=..., **filters)``), following cursors to the
+    end or for at most ``max_pages`` pages."""
+    cursor: str | None = None
+    pages = 0
+    while max_pages is None or pages < max_pages:
+        page = await list_page(cursor=cursor, **filters)
+        pages += 1
+        for item in page.items:
+            yield item
+        if page.cursor is None:
+            return
+        cursor = page.cursor
+
+
 class KalshiRestClient:
     """Async client for Kalshi's REST API (one API key).
 
@@ -266,14 +286,8 @@ class KalshiRestClient:
 
     async def iter_markets(self, **filters: Any) -> AsyncIterator[MarketInfo]:
         """Every market matching ``filters`` (see :meth:`list_markets`), following cursors to the end."""
-        cursor: str | None = None
-        while True:
-            page = await self.list_markets(cursor=cursor, **filters)
-            for market in page.items:
-                yield market
-            if page.cursor is None:
-                return
-            cursor = page.cursor
+        async for market in paginate(self.list_markets, **filters):
+            yield market
 
     async def get_market(self, ticker: str) -> MarketInfo:
         """``GET /markets/{ticker}``; :class:`~shared.errors.Rejected` (``not_found``) when unknown."""
@@ -463,17 +477,15 @@ class KalshiRestClient:
         )  # fmt: skip
         return p.parse_orders_page(raw)
 
-    async def find_order_by_client_order_id(self, ticker: str, client_order_id: str) -> KalshiOrder | None:
-        """Our order with ``client_order_id`` in ``ticker`` (pages through the market's orders), or ``None``."""
-        cursor: str | None = None
-        while True:
-            page = await self.list_orders(ticker=ticker, cursor=cursor, limit=1000)
-            for order in page.items:
-                if order.client_order_id == client_order_id:
-                    return order
-            if page.cursor is None:
-                return None
-            cursor = page.cursor
+    async def find_order_by_client_order_id(
+        self, ticker: str, client_order_id: str, *, min_ts: int | None = None
+    ) -> KalshiOrder | None:
+        """Our order with ``client_order_id`` in ``ticker`` (pages through the market's orders created at or
+        after ``min_ts``, Unix seconds, when given), or ``None``."""
+        async for order in paginate(self.list_orders, ticker=ticker, limit=1000, min_ts=min_ts):
+            if order.client_order_id == client_order_id:
+                return order
+        return None
 
     # -- portfolio -------------------------------------------------------------------------------
 
