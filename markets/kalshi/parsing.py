@@ -275,8 +275,7 @@ def _taker(
     return side, outcome
 
 
-def parse_trade(raw: w.Trade) -> PublicTrade:
-    """One public trade."""
+def _trade(raw: w.Trade | w.WsTrade, ticker: str, ts: datetime | None) -> PublicTrade:
     yes = price_of(raw.yes_price_dollars, raw.yes_price)
     no = price_of(raw.no_price_dollars, raw.no_price)
     count = count_of(raw.count_fp, raw.count)
@@ -284,9 +283,14 @@ def parse_trade(raw: w.Trade) -> PublicTrade:
         raise KalshiParseError(f"trade {raw.trade_id} has no price or count")
     side, outcome = _taker(raw.taker_book_side, raw.taker_outcome_side, raw.taker_side)
     return PublicTrade(
-        raw.trade_id, raw.ticker, count, yes, no if no is not None else ONE - yes, outcome, side,
-        parse_time(raw.created_time), bool(raw.is_block_trade),
+        raw.trade_id, ticker, count, yes, no if no is not None else ONE - yes, outcome, side, ts,
+        bool(raw.is_block_trade),
     )  # fmt: skip
+
+
+def parse_trade(raw: w.Trade) -> PublicTrade:
+    """One public trade."""
+    return _trade(raw, raw.ticker, parse_time(raw.created_time))
 
 
 def parse_trades_page(raw: w.TradesPage) -> Page[PublicTrade]:
@@ -482,16 +486,7 @@ def parse_ws_ticker(raw: w.WsTicker) -> TickerUpdate:
 
 def parse_ws_trade(raw: w.WsTrade) -> PublicTrade:
     """``trade``."""
-    yes = price_of(raw.yes_price_dollars, raw.yes_price)
-    no = price_of(raw.no_price_dollars, raw.no_price)
-    count = count_of(raw.count_fp, raw.count)
-    if yes is None or count is None:
-        raise KalshiParseError(f"trade {raw.trade_id} has no price or count")
-    side, outcome = _taker(raw.taker_book_side, raw.taker_outcome_side, raw.taker_side)
-    return PublicTrade(
-        raw.trade_id, raw.market_ticker, count, yes, no if no is not None else ONE - yes, outcome, side,
-        parse_ts_ms(raw.ts_ms, raw.ts), bool(raw.is_block_trade),
-    )  # fmt: skip
+    return _trade(raw, raw.market_ticker, parse_ts_ms(raw.ts_ms, raw.ts))
 
 
 def parse_ws_fill(raw: w.WsFill) -> KalshiFill:
