@@ -14,6 +14,8 @@ SERVICES: dict[str, str] = {
     "execution_service": "services.execution_service.service:ExecutionService",
     "position_tracker": "services.position_tracker.service:PositionTrackerService",
     "api": "services.api.service:ApiService",
+    "polymarket_price_shard": "services.polymarket_price_shard.service:PolymarketPriceShardService",
+    "discovery_coordinator": "services.discovery_coordinator.service:DiscoveryCoordinatorService",
 }
 
 

@@ -19,7 +19,7 @@ import httpx
 
 from services.api.service import ApiService
 from services.cli import demo_script as script
-from services.registry import SERVICES, build_service
+from services.registry import build_service
 from shared.bus import keys
 from shared.config import ArbeesSettings, load_settings
 from shared.logs import configure_logging
@@ -160,9 +160,18 @@ async def _api_position(api: ApiService, market_id: str, ready: Callable[[dict[s
     return None
 
 
+SCRIPTED_OVERRIDES: dict[str, dict[str, Any]] = {
+    # The script publishes game states, prices and the settlement itself: no feed reaches out.
+    "game_shard": {"espn_feed": "off", "kalshi_feed": "off"},
+    "position_tracker": {"settlement_watch": False},
+    "api": {"port": 0},
+}
+SCRIPTED_SERVICES = ("game_shard", "signal_processor", "execution_service", "position_tracker", "api")
+
+
 def build_demo_services() -> list[Service]:
-    """Every service, with the API on a free port."""
-    return [build_service(name, port=0) if name == "api" else build_service(name) for name in SERVICES]
+    """The trading services (no discovery, no feeds), with the API on a free port."""
+    return [build_service(name, **SCRIPTED_OVERRIDES.get(name, {})) for name in SCRIPTED_SERVICES]
 
 
 async def run(args: argparse.Namespace) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -9,7 +11,12 @@ from shared.config import ArbeesSettings
 
 
 class GameShardSettings(ArbeesSettings):
-    """What one game shard watches and when it signals."""
+    """What one game shard watches, where its feeds come from and when it signals.
+
+    ``espn_feed`` polls ESPN summaries of the assigned games; ``kalshi_feed`` holds the assigned Kalshi
+    books (``auto``: the WebSocket when Kalshi credentials are set, else REST snapshots every
+    ``kalshi_poll_s``). ``off`` leaves the feed to whoever publishes on the bus (the scripted demo).
+    """
 
     model_config = SettingsConfigDict(env_prefix="GAME_SHARD_")
 
@@ -19,4 +26,11 @@ class GameShardSettings(ArbeesSettings):
     signal_ttl_s: float = Field(default=10.0, gt=0)
     signal_cooldown_s: float = Field(default=30.0, ge=0)
     max_book_age_s: float = Field(default=30.0, gt=0)
+    max_state_age_s: float = Field(default=30.0, gt=0, description="no successful ESPN read this long: stale")
     model_weight: float = Field(default=0.5, ge=0, le=1)
+    espn_feed: Literal["on", "off"] = "on"
+    espn_poll_s: float = Field(default=2.0, gt=0)
+    kalshi_feed: Literal["auto", "ws", "rest", "off"] = "auto"
+    kalshi_poll_s: float = Field(default=2.0, gt=0)
+    top_refresh_s: float = Field(default=5.0, gt=0, description="re-publish fresh Kalshi tops this often")
+    price_flush_s: float = Field(default=5.0, gt=0, description="store sampled prices this often")

@@ -1,14 +1,23 @@
-"""Game-shard handlers: one per incoming message type, each persisting and deriving what follows."""
+"""Game-shard handlers: game states are priced and stored; prices are held and sampled; edges become signals.
+
+Only a signal costs a database transaction on the price path: a tick updates the in-memory book and
+the price recorder, then the edges of the games it belongs to are computed in memory. A game whose
+state is stale (no successful ESPN read for ``max_state_age_s``) or a top that is stale (older than
+``max_book_age_s``, or empty because its book was lost) never produces a signal.
+"""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from decimal import Decimal
 
+from markets.espn.poller import content_of
 from services.game_shard.book import ShardBook
 from services.game_shard.config import GameShardSettings
 from services.game_shard.edges import model_edge_signal
+from services.game_shard.price_store import PriceRecorder
 from services.game_shard.pricing import probability_message
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
@@ -23,55 +32,91 @@ from shared.messages import (
 )
 
 log = logging.getLogger(__name__)
+StateAge = Callable[[str], float | None]
 
 
 class GameShardHandlers:
-    """State and side effects of one shard."""
+    """State and side effects of one shard.
 
-    def __init__(self, settings: GameShardSettings, book: ShardBook, store: Store, bus: MarketDataBus) -> None:
+    ``state_age_s(game_id)`` says how old the shard's knowledge of a game is (seconds; ``None`` when
+    unknown); by default it is the age of the last state received.
+    """
+
+    def __init__(
+        self,
+        settings: GameShardSettings,
+        book: ShardBook,
+        store: Store,
+        bus: MarketDataBus,
+        recorder: PriceRecorder,
+        state_age_s: StateAge | None = None,
+    ) -> None:
         self.settings = settings
         self.book = book
         self._store = store
         self._bus = bus
+        self._recorder = recorder
+        self._state_age_s = state_age_s or self._age_of_last_state
         self.signals_emitted = 0
+        self.stale_skips = 0
 
-    async def on_game_state(self, state: GameStateUpdated) -> None:
-        """Price the game, store state and probability, publish it, and look for edges."""
+    def _age_of_last_state(self, game_id: str) -> float | None:
+        state = self.book.states.get(game_id)
+        return None if state is None else (utc_now() - state.ts_init).total_seconds()
+
+    async def on_game_state(self, state: GameStateUpdated, *, publish: bool = False) -> None:
+        """Price a changed state, store state and probability, publish them, and look for edges."""
         if not self.book.watches_game(state.game_id):
+            return
+        held = self.book.states.get(state.game_id)
+        if held is not None and content_of(held) == content_of(state):
             return
         self.book.states[state.game_id] = state
         wp = probability_message(state, self.book.pregame_home_prob.get(state.game_id))
         self.book.probabilities[state.game_id] = wp
+        signals = self._signals_for_game(self.book.games[state.game_id], wp)
         async with self._store.unit_of_work() as uow:
             await _insert_game_state(uow, state)
             await _insert_probability(uow, wp)
-            await self._signals_for_game(uow, self.book.games[state.game_id], wp)
+            await self._emit(uow, signals)
+        if publish:
+            await self._bus.publish(keys.GAME_STATE, state.game_id, state)
         await self._bus.publish(keys.WIN_PROBABILITY, state.game_id, wp)
 
     async def on_price(self, top: MarketPriceUpdated) -> None:
-        """Store an assigned instrument's price and look for edges on it."""
+        """Hold an assigned instrument's top, sample it for storage, and look for edges on it."""
         if not self.book.watches_price(top.key):
             return
+        held = self.book.prices.get(top.key)
+        if held is not None and held.message_id == top.message_id:
+            return
         self.book.prices[top.key] = top
+        self._recorder.note(top)
         self.book.note_pregame_price(top)
-        async with self._store.unit_of_work() as uow:
-            await _insert_price(uow, top)
-            for game, _instrument in self.book.instruments_for_price(top.key):
-                wp = self.book.probabilities.get(game.game_id)
-                if wp is not None:
-                    await self._signals_for_game(uow, game, wp)
+        signals: list[SignalGenerated] = []
+        for game, _instrument in self.book.instruments_for_price(top.key):
+            wp = self.book.probabilities.get(game.game_id)
+            if wp is not None:
+                signals.extend(self._signals_for_game(game, wp))
+        if signals:
+            async with self._store.unit_of_work() as uow:
+                await self._emit(uow, signals)
 
-    async def _signals_for_game(self, uow: UnitOfWork, game: GameAssignment, wp: WinProbabilityUpdated) -> None:
+    def _signals_for_game(self, game: GameAssignment, wp: WinProbabilityUpdated) -> list[SignalGenerated]:
         state = self.book.states.get(game.game_id)
         if state is None or state.status != "in":
-            return
+            return []
+        age = self._state_age_s(game.game_id)
+        if age is None or age > self.settings.max_state_age_s:
+            self.stale_skips += 1
+            return []
         now = utc_now()
+        out = []
         for instrument in game.instruments:
             top = self.book.prices.get(instrument.key)
             if top is None or (now - top.ts_event).total_seconds() > self.settings.max_book_age_s:
                 continue
-            last = self.book.last_signal_at.get(instrument.key)
-            if last is not None and (now - last).total_seconds() < self.settings.signal_cooldown_s:
+            if self._cooling_down(instrument.key, now):
                 continue
             signal = model_edge_signal(
                 strategy=self.settings.strategy,
@@ -84,22 +129,33 @@ class GameShardHandlers:
                 now=now,
                 ttl=timedelta(seconds=self.settings.signal_ttl_s),
             )
-            if signal is None:
+            if signal is not None:
+                out.append(signal)
+        return out
+
+    def _cooling_down(self, key: str, now: datetime) -> bool:
+        last = self.book.last_signal_at.get(key)
+        return last is not None and (now - last).total_seconds() < self.settings.signal_cooldown_s
+
+    async def _emit(self, uow: UnitOfWork, signals: list[SignalGenerated]) -> None:
+        for signal in signals:
+            leg = signal.legs[0]
+            key = f"{leg.venue}:{leg.market_id}:{leg.outcome_id}"
+            if not await _insert_signal(uow, signal):
                 continue
-            if await _insert_signal(uow, signal):
-                await uow.emit(keys.SIGNALS, signal)
-                self.book.last_signal_at[instrument.key] = now
-                self.signals_emitted += 1
-                log.info(
-                    "signal generated",
-                    extra={
-                        "signal_id": signal.signal_id,
-                        "game_id": game.game_id,
-                        "instrument": instrument.key,
-                        "edge": str(signal.edge_per_contract),
-                        "correlation_id": str(signal.correlation_id),
-                    },
-                )
+            await uow.emit(keys.SIGNALS, signal)
+            self.book.last_signal_at[key] = signal.ts_event
+            self.signals_emitted += 1
+            log.info(
+                "signal generated",
+                extra={
+                    "signal_id": signal.signal_id,
+                    "game_id": signal.game_id,
+                    "instrument": key,
+                    "edge": str(signal.edge_per_contract),
+                    "correlation_id": str(signal.correlation_id),
+                },
+            )
 
 
 async def _insert_game_state(uow: UnitOfWork, s: GameStateUpdated) -> None:
@@ -133,21 +189,6 @@ async def _insert_probability(uow: UnitOfWork, wp: WinProbabilityUpdated) -> Non
         wp.home,
         wp.away,
         wp.draw,
-    )
-
-
-async def _insert_price(uow: UnitOfWork, top: MarketPriceUpdated) -> None:
-    await uow.conn.execute(
-        """INSERT INTO market_prices (venue, market_id, outcome_id, ts, best_bid, best_ask, bid_size, ask_size)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
-        top.venue,
-        top.market_id,
-        top.outcome_id,
-        top.ts_event,
-        top.best_bid,
-        top.best_ask,
-        top.bid_size,
-        top.ask_size,
     )
 
 

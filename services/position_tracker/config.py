@@ -9,9 +9,14 @@ from shared.config import ArbeesSettings
 
 
 class PositionTrackerSettings(ArbeesSettings):
-    """How often marks and P&L snapshots are written."""
+    """How often marks and P&L snapshots are written, and how often venues are asked about settlement.
+
+    ``settlement_watch`` off leaves settlement to whoever publishes ``MarketSettled`` (the scripted demo).
+    """
 
     model_config = SettingsConfigDict(env_prefix="POSITIONS_")
 
     mark_min_interval_s: float = Field(default=1.0, gt=0)
     snapshot_interval_s: float = Field(default=60.0, gt=0)
+    settlement_watch: bool = True
+    settlement_interval_s: float = Field(default=30.0, gt=0)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import ClassVar
 
+import httpx
+
+from markets.kalshi.config import KalshiSettings
+from markets.kalshi.rest import KalshiRestClient
+from markets.polymarket.config import PolymarketSettings
+from markets.polymarket.gamma import GammaClient
 from services.position_tracker.config import PositionTrackerSettings
 from services.position_tracker.handlers import FillHandler, SettlementHandler
 from services.position_tracker.marks import Marker, snapshot_loop
+from services.position_tracker.settlement import SettlementWatcher
 from shared.bus import keys
-from shared.messages import MarketSettled, OrderFilled
+from shared.config import load_settings
+from shared.messages import GameStateUpdated, MarketSettled, OrderFilled
 from shared.runtime.service import Service, ServiceContext
 
 
@@ -21,6 +30,7 @@ class PositionTrackerService(Service):
     def __init__(self, settings: PositionTrackerSettings) -> None:
         super().__init__(settings)
         self.tracker_settings = settings
+        self.watcher: SettlementWatcher | None = None
 
     async def start(self, ctx: ServiceContext) -> None:
         infra = ctx.infra
@@ -33,3 +43,34 @@ class PositionTrackerService(Service):
             snapshot_loop(infra.pool, self.tracker_settings.snapshot_interval_s, ctx.stopping),
             name="position_tracker:snapshots",
         )
+        if self.tracker_settings.settlement_watch:
+            ctx.spawn(self._watch_settlements(ctx), name="position_tracker:settlements")
+
+    async def _watch_settlements(self, ctx: ServiceContext) -> None:
+        polymarket = load_settings(PolymarketSettings)
+        async with (
+            KalshiRestClient(load_settings(KalshiSettings)) as kalshi,
+            httpx.AsyncClient(timeout=polymarket.http_timeout_s) as http,
+        ):
+            watcher = SettlementWatcher(
+                ctx.infra.store,
+                kalshi,
+                GammaClient(http, polymarket.gamma_url),
+                self.tracker_settings.settlement_interval_s,
+            )
+            self.watcher = watcher
+
+            async def follow_games() -> None:
+                async for _topic, message in ctx.infra.market_data.subscribe((keys.GAME_STATE,), ctx.stopping):
+                    if isinstance(message, GameStateUpdated):
+                        watcher.on_game_state(message)
+
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(follow_games())
+                tg.create_task(watcher.run(ctx.stopping))
+
+    def health_details(self) -> dict[str, str | int | float | bool]:
+        details = super().health_details()
+        if self.watcher is not None:
+            details["settlements_emitted"] = self.watcher.emitted
+        return details

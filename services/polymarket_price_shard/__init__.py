@@ -1,0 +1,1 @@
+"""polymarket_price_shard: the fleet's only Polymarket market-WebSocket client; publishes tops to Redis."""
