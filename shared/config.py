@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from typing import Any, Literal, TypeVar
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -71,16 +72,25 @@ class ArbeesSettings(BaseSettings):
 
     @field_validator("redis_url")
     @classmethod
-    def _redis_scheme(cls, value: str | None) -> str | None:
+    def _valid_redis_url(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
+        if value:
+            parts = urlsplit(value)
+            if parts.scheme != "unix":
+                _check_ports(parts.netloc)
+                _check_redis_db(parts.path.strip("/"), "the database in the path")
+            for db in parse_qs(parts.query).get("db", []):
+                _check_redis_db(db, "the db query parameter")
         return value or None
 
     @field_validator("database_url")
     @classmethod
-    def _database_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+    def _valid_database_url(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and not value.get_secret_value().startswith(("postgres://", "postgresql://")):
             raise ValueError("must start with postgresql:// or postgres://")
+        if value is not None:
+            _check_ports(urlsplit(value.get_secret_value()).netloc)
         return value
 
     @model_validator(mode="after")
@@ -96,6 +106,21 @@ class ArbeesSettings(BaseSettings):
     def trading_mode(self) -> Literal["paper", "live"]:
         """``live`` only when both opt-ins are set."""
         return "live" if not self.paper_trading and self.live_trading_confirmed else "paper"
+
+
+def _check_ports(netloc: str) -> None:
+    """Every ``host[:port]`` of a URL's authority (libpq allows a comma-separated list) has a valid port."""
+    for host in netloc.rpartition("@")[2].split(","):
+        port = host.rpartition("]")[2] if host.startswith("[") else host
+        _, colon, port = port.rpartition(":")
+        # The value is not echoed: a malformed authority may put part of a password where the port goes.
+        if colon and port and not (port.isascii() and port.isdigit() and 0 < int(port) <= 65535):
+            raise ValueError("the port must be a number from 1 to 65535")
+
+
+def _check_redis_db(db: str, what: str) -> None:
+    if db and not (db.isascii() and db.isdigit()):
+        raise ValueError(f"{what} must be a Redis database number (e.g. /0), not {db!r}")
 
 
 def _env_name(cls: type[BaseSettings], loc: tuple[Any, ...]) -> str:

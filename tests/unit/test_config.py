@@ -35,6 +35,46 @@ def test_redis_url_scheme_is_checked(clean_env: pytest.MonkeyPatch) -> None:
         load_settings(ArbeesSettings)
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["redis://127.0.0.1:6379/abc", "redis://127.0.0.1:abc/0", "rediss://h:70000/0", "redis://h:6379/0?db=x"],
+    ids=["db-path", "port", "port-range", "db-query"],
+)
+def test_a_malformed_redis_url_names_redis_url(clean_env: pytest.MonkeyPatch, url: str) -> None:
+    clean_env.setenv("REDIS_URL", url)
+    with pytest.raises(ConfigError, match="^REDIS_URL: "):
+        load_settings(ArbeesSettings)
+
+
+@pytest.mark.parametrize(
+    "url", ["redis://127.0.0.1:6379/0", "redis://:pw@[::1]:6380", "redis://h/", "unix:///tmp/redis.sock?db=3"]
+)
+def test_well_formed_redis_urls_are_accepted(clean_env: pytest.MonkeyPatch, url: str) -> None:
+    clean_env.setenv("REDIS_URL", url)
+    assert load_settings(ArbeesSettings).redis_url == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://u@h:abc/db", "postgres://u:hunter22@h:5432,h2:x/db", "postgresql://u:hunter22/db"],
+    ids=["port", "second-host-port", "password-where-the-port-goes"],
+)
+def test_a_non_numeric_database_port_names_database_url_without_echoing_it(
+    clean_env: pytest.MonkeyPatch, url: str
+) -> None:
+    clean_env.setenv("DATABASE_URL", url)
+    with pytest.raises(ConfigError, match="^DATABASE_URL: .*port") as info:
+        load_settings(ArbeesSettings)
+    assert "hunter22" not in str(info.value)
+
+
+@pytest.mark.parametrize("url", ["postgresql://u:p@h:5432/db", "postgresql://u@h1:5432,h2:5433/db", "postgres:///db"])
+def test_well_formed_database_urls_are_accepted(clean_env: pytest.MonkeyPatch, url: str) -> None:
+    clean_env.setenv("DATABASE_URL", url)
+    settings = load_settings(ArbeesSettings)
+    assert settings.database_url is not None and settings.database_url.get_secret_value() == url
+
+
 def test_live_trading_needs_the_second_opt_in(clean_env: pytest.MonkeyPatch) -> None:
     clean_env.setenv("PAPER_TRADING", "0")
     with pytest.raises(ConfigError, match="LIVE_TRADING_CONFIRMED"):
