@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 from typing import Any, Literal, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
