@@ -29,17 +29,17 @@ def _start_server(data_dir: Path) -> str:
     return str(server.get_uri())
 
 
-async def embedded_database_url(data_dir: Path) -> str:
-    """Start (or join) the embedded server and return a DSN for the ``arbees`` database."""
+async def embedded_database_url(data_dir: Path, name: str = DATABASE_NAME) -> str:
+    """Start (or join) the embedded server and return a DSN for database ``name`` (created when missing)."""
     log.info("starting embedded PostgreSQL", extra={"data_dir": str(data_dir)})
     admin_uri = await asyncio.to_thread(_start_server, data_dir)
     conn = await asyncpg.connect(admin_uri)
     try:
-        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", DATABASE_NAME)
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if not exists:
-            await conn.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+            await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
     base, _, query = admin_uri.partition("?")
     base = base.rsplit("/", 1)[0]
-    return f"{base}/{DATABASE_NAME}" + (f"?{query}" if query else "")
+    return f"{base}/{name}" + (f"?{query}" if query else "")

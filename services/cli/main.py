@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "services.cli.status_cmd",
     "services.cli.demo_cmd",
     "services.cli.sim_cmd",
+    "services.cli.replay.command",
     "shared.winprob.cli",
 )
 

@@ -1,0 +1,280 @@
+"""``arbees replay``: the three simulators on recorded real games and the fleet as separate processes.
+
+1. Redis: ``REDIS_URL``, or a private ``redis-server`` (append-only file on) under the run directory.
+   PostgreSQL: ``DATABASE_URL``, or a new database on the embedded server (one per run).
+2. The fleet starts, one process per service (``arbees run <service>``), pointed at the simulators
+   through its normal settings, and the run waits for every heartbeat.
+3. The ESPN, Kalshi and Polymarket simulators start on the same games and clock; replay time 0 is set
+   so the first game starts ``--lead-s`` later. Discovery finds the games and their markets, the shards
+   price them, signals are risk-checked and filled on paper, positions settle when the venues resolve.
+4. When every game is over, every position settled and no money message is waiting, everything stops
+   and the summary is printed (``--json``: the last line is one JSON object). Exit 0 only when the
+   ledger check holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from services.cli.replay.keys import make_api_key
+from services.cli.replay.monitor import ProgressPrinter, finished, progress, quiescent
+from services.cli.replay.plan import Ports, ReplayPlan, fleet_env, venue_env
+from services.cli.replay.processes import Child, arbees
+from services.cli.replay.redis_server import RedisServer, free_port
+from services.cli.replay.summary import summarise, summary_lines
+from shared.bus.redis_conn import connect_redis
+from shared.config import ArbeesSettings, ConfigError, load_settings
+from shared.db.migrate import migrate
+from shared.db.pool import create_pool
+from shared.embedded import embedded_database_url
+from shared.logs import configure_logging
+from shared.runtime.heartbeat import is_healthy, read_heartbeats
+
+log = logging.getLogger(__name__)
+DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "winprob"
+FLEET = ("discovery_coordinator", "polymarket_price_shard", "signal_processor", "execution_service",
+         "position_tracker", "api")  # fmt: skip
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "replay",
+        help="replay recorded real games through the simulators and the whole fleet (paper)",
+        description=(
+            "Start the ESPN, Kalshi and Polymarket simulators on recorded real games and every service as its own "
+            "process, let the games play to the end and settle, then print what happened. Exit 0 only when the "
+            "ledger check holds (every intent one order, every fill one row, no message pending or dead-lettered)."
+        ),
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"recorded games (default: {DEFAULT_DATA})")
+    parser.add_argument("--sports", nargs="+", default=None, help="leagues (nba nhl nfl ncaab mlb epl) or soccer")
+    parser.add_argument("--limit", type=int, default=2, help="games per league (default: 2)")
+    parser.add_argument("--speed", type=float, default=60.0, help="game seconds per wall second (default: 60)")
+    parser.add_argument("--seed", type=int, default=0, help="choice of games, start times, maker noise")
+    parser.add_argument("--shards", type=int, default=1, help="game_shard processes (default: 1)")
+    parser.add_argument("--lead-s", type=float, default=12.0, help="wall seconds before the first game starts")
+    parser.add_argument("--timeout-s", type=float, default=None, help="give up after this long (default: computed)")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON on the last line")
+    parser.add_argument("--run-dir", type=Path, default=None, help="logs and private servers (default: data dir)")
+    parser.set_defaults(handler=run)
+
+
+async def run(args: argparse.Namespace) -> int:
+    base = load_settings(ArbeesSettings)
+    configure_logging("WARNING")
+    if args.shards < 1:
+        raise ConfigError("--shards: at least one game shard")
+    try:
+        plan = ReplayPlan.load(args.data, args.sports, args.limit, args.seed, args.speed, args.lead_s)
+    except (ValueError, OSError) as e:
+        raise ConfigError(f"--data/--sports: {e}") from None
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    run_dir = args.run_dir or base.data_dir / "replays" / stamp
+    run_dir.mkdir(parents=True, exist_ok=True)
+    replay = Replay(plan, base, run_dir, args.shards, print)
+    summary = await replay.run(args.timeout_s)
+    for line in summary_lines(summary):
+        print(line)
+    print(f"logs: {run_dir}")
+    if args.json:
+        print(json.dumps(summary, sort_keys=True))
+    return 0 if summary["ledger_ok"] else 1
+
+
+class Replay:
+    """One replay run (also used by the end-to-end tests, which reach into its processes)."""
+
+    def __init__(
+        self, plan: ReplayPlan, base: ArbeesSettings, run_dir: Path, shards: int, say: Callable[[str], None]
+    ) -> None:
+        self.plan = plan
+        self.base = base
+        self.run_dir = run_dir
+        self.shards = shards
+        self.say = say
+        self.ports = Ports(free_port(), free_port(), free_port(), free_port())
+        self.redis_server: RedisServer | None = None
+        self.fleet: dict[str, Child] = {}
+        self.sims: dict[str, Child] = {}
+        self.redis_url = ""
+        self.database_url = ""
+        self.started_at: float | None = None
+        self.on_running: Callable[[Replay], Any] | None = None
+
+    async def run(self, timeout_s: float | None = None) -> dict[str, Any]:
+        """Run to the end and return the summary (processes are stopped whatever happens)."""
+        try:
+            return await self._run(timeout_s)
+        finally:
+            if self.redis_server is not None:
+                await self.redis_server.stop()
+
+    async def _run(self, timeout_s: float | None) -> dict[str, Any]:
+        try:
+            await self._infrastructure()
+            await self._start_fleet()
+            start_at = await self._start_sims()
+            end_at = self.plan.end_at(start_at)
+            self.say(
+                f"[replay]  {len(self.plan.games)} recorded games of {', '.join(self.plan.leagues)} at "
+                f"{self.plan.speed:g}x; first starts in {self.plan.lead_s:.0f} s, last ends in "
+                f"{end_at - time.time():.0f} s; dashboard API http://127.0.0.1:{self.ports.api}/api/v1/health"
+            )
+            deadline = end_at + (timeout_s if timeout_s is not None else 90.0)
+            await self._watch(end_at, deadline)
+        finally:
+            await self._stop()
+        return await self._summary()
+
+    # -- set-up ----------------------------------------------------------------------------------
+
+    async def _infrastructure(self) -> None:
+        if self.base.redis_url:
+            self.redis_url = self.base.redis_url
+        else:
+            self.redis_server = RedisServer(self.run_dir / "redis")
+            await self.redis_server.start()
+            self.redis_url = self.redis_server.url
+        if self.base.database_url is not None:
+            self.database_url = self.base.database_url.get_secret_value()
+        else:
+            name = "arbees_replay_" + self.run_dir.name.replace("-", "_")
+            self.database_url = await embedded_database_url(self.base.data_dir, name)
+        pool = await create_pool(self.database_url, max_size=2)
+        try:
+            async with pool.acquire() as conn:
+                await migrate(conn)
+        finally:
+            await pool.close()
+        key = make_api_key(self.run_dir / "keys")
+        self.kalshi_key = key
+        self.env = {
+            **fleet_env(self.plan, self.redis_url, self.database_url, self.run_dir / "data", self.ports.api),
+            **venue_env(self.ports, key.key_id, key.private_key_path),
+        }
+
+    async def _start_fleet(self) -> None:
+        logs = self.run_dir / "logs"
+        for name in FLEET:
+            self.fleet[name] = Child(name, arbees("run", name), self.env, logs / f"{name}.log")
+        for shard in range(self.shards):
+            name = f"game_shard-{shard}"
+            env = {**self.env, "GAME_SHARD_SHARD_ID": str(shard)}
+            self.fleet[name] = Child(name, arbees("run", "game_shard"), env, logs / f"{name}.log")
+        await asyncio.gather(*(child.start() for child in self.fleet.values()))
+        await self._wait_healthy(120.0)
+        self.say(f"[fleet]   {len(self.fleet)} processes up: {', '.join(self.fleet)} (paper trading)")
+
+    async def _wait_healthy(self, timeout_s: float) -> None:
+        redis = connect_redis(self.redis_url, single_process=False)
+        wanted = {n.split("-")[0]: 0 for n in self.fleet}
+        for name in self.fleet:
+            wanted[name.split("-")[0]] += 1
+        try:
+            async with asyncio.timeout(timeout_s):
+                while True:
+                    self._check_alive(self.fleet)
+                    beats = [hb for hb in await read_heartbeats(redis) if is_healthy(hb)]
+                    have = {name: sum(1 for hb in beats if hb.service == name) for name in wanted}
+                    if all(have[n] >= count for n, count in wanted.items()):
+                        return
+                    await asyncio.sleep(0.2)
+        except TimeoutError:
+            raise RuntimeError(f"replay: the fleet did not report healthy within {timeout_s:.0f} s") from None
+        finally:
+            await redis.aclose()
+
+    def _check_alive(self, children: dict[str, Child]) -> None:
+        for child in children.values():
+            if not child.running:
+                raise RuntimeError(
+                    f"replay: {child.name} exited with {child.returncode}; its log ends:\n{child.tail()}"
+                )
+
+    async def _start_sims(self) -> float:
+        start_at = self.plan.start_at()
+        data = str(self.plan.data)
+        common = self.plan.sim_args(start_at)
+        logs = self.run_dir / "logs"
+        self.sims = {
+            "espn": Child("sim-espn", arbees("sim", "espn", "--port", str(self.ports.espn), "--data", data, *common),
+                          {}, logs / "sim-espn.log"),
+            "kalshi": Child(
+                "sim-kalshi",
+                arbees("sim", "kalshi", "--port", str(self.ports.kalshi), "--replay-data", data, *common,
+                       "--api-key-id", self.kalshi_key.key_id, "--public-key", str(self.kalshi_key.public_key_path)),
+                {}, logs / "sim-kalshi.log"),
+            "polymarket": Child(
+                "sim-polymarket",
+                arbees("sim", "polymarket", "--port", str(self.ports.polymarket), "--replay-data", data, *common),
+                {}, logs / "sim-polymarket.log"),
+        }  # fmt: skip
+        await asyncio.gather(*(child.start() for child in self.sims.values()))
+        ports = {"espn": self.ports.espn, "kalshi": self.ports.kalshi, "polymarket": self.ports.polymarket}
+        async with httpx.AsyncClient(timeout=2.0) as http:
+            for name, port in ports.items():
+                await self._wait_answering(http, name, port)
+        self.started_at = start_at
+        self.say("[sims]    ESPN, Kalshi and Polymarket simulators up on loopback, replaying recorded games")
+        return start_at
+
+    async def _wait_answering(self, http: httpx.AsyncClient, name: str, port: int) -> None:
+        async with asyncio.timeout(60.0):
+            while True:
+                self._check_alive(self.sims)
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(f"http://127.0.0.1:{port}/_sim/health")).status_code == 200:
+                        return
+                await asyncio.sleep(0.1)
+
+    # -- running ---------------------------------------------------------------------------------
+
+    async def _watch(self, end_at: float, deadline: float) -> None:
+        pool = await create_pool(self.database_url, max_size=2)
+        redis = connect_redis(self.redis_url, single_process=False)
+        printer = ProgressPrinter(self.plan.games, self.say)
+        hook_done = False
+        try:
+            while True:
+                current = await progress(pool, self.plan.games)
+                printer.update(current)
+                if not hook_done and self.on_running is not None:
+                    hook_done = True
+                    result = self.on_running(self)
+                    if asyncio.iscoroutine(result):
+                        await result
+                now = time.time()
+                over = now >= end_at and (finished(current) or now > end_at + 30)
+                if over and await quiescent(pool, redis):
+                    return
+                if now > deadline:
+                    self.say("[replay]  timed out waiting for the games to end and settle")
+                    return
+                await asyncio.sleep(1.0)
+        finally:
+            await redis.aclose()
+            await pool.close()
+
+    async def _stop(self) -> None:
+        await asyncio.gather(*(child.stop() for child in self.fleet.values()), return_exceptions=True)
+        await asyncio.gather(*(child.stop(5.0) for child in self.sims.values()), return_exceptions=True)
+
+    async def _summary(self) -> dict[str, Any]:
+        pool = await create_pool(self.database_url, max_size=2)
+        redis = connect_redis(self.redis_url, single_process=False)
+        try:
+            return await summarise(pool, redis, [g.game_id for g in self.plan.games])
+        finally:
+            await redis.aclose()
+            await pool.close()

@@ -1,0 +1,35 @@
+"""A throwaway Kalshi API key for the replay: the simulator verifies its signatures like Kalshi would."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """Key id and the files of its private key (0600) and public key."""
+
+    key_id: str
+    private_key_path: Path
+    public_key_path: Path
+
+
+def make_api_key(directory: Path) -> ApiKey:
+    """Generate an RSA-2048 key pair under ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = directory / "kalshi-replay.key"
+    public = directory / "kalshi-replay.pub"
+    private.touch(mode=0o600)
+    private.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    public.write_bytes(
+        key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    return ApiKey(str(uuid.uuid4()), private, public)

@@ -1,0 +1,86 @@
+"""The figures a replay reports, read back from the database and Redis after the fleet stopped."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+
+from shared.ledger_check import LedgerReport, check_ledger
+
+
+async def summarise(pool: asyncpg.Pool, redis: Any, game_ids: Sequence[str]) -> dict[str, Any]:
+    """Counts of everything the run produced, P&L, and the ledger check."""
+    ids = list(game_ids)
+    async with pool.acquire() as conn:
+
+        async def count(sql: str) -> int:
+            return int(await conn.fetchval(sql, ids))
+
+        matched = {
+            venue: int(
+                await conn.fetchval(
+                    "SELECT count(DISTINCT game_id) FROM market_matches "
+                    "WHERE status = 'matched' AND venue = $2 AND game_id = ANY($1::text[])",
+                    ids,
+                    venue,
+                )
+            )
+            for venue in ("kalshi", "polymarket")
+        }
+        money = await conn.fetchrow(
+            "SELECT COALESCE(SUM(realized_pnl), 0) AS realized, COALESCE(SUM(fees_paid), 0) AS fees "
+            "FROM positions WHERE game_id = ANY($1::text[])",
+            ids,
+        )
+        summary: dict[str, Any] = {
+            "games": len(ids),
+            "games_discovered": await count("SELECT count(*) FROM games WHERE game_id = ANY($1::text[])"),
+            "matched": matched,
+            "refused_markets": await count(
+                "SELECT count(*) FROM market_matches WHERE status = 'refused' AND $1::text[] IS NOT NULL"
+            ),
+            "game_states": await count("SELECT count(*) FROM game_states WHERE game_id = ANY($1::text[])"),
+            "probabilities": await count("SELECT count(*) FROM win_probabilities WHERE game_id = ANY($1::text[])"),
+            "prices": await count("SELECT count(*) FROM market_prices WHERE $1::text[] IS NOT NULL"),
+            "signals": await count("SELECT count(*) FROM signals WHERE game_id = ANY($1::text[])"),
+            "intents_approved": await count(
+                "SELECT count(*) FROM order_intents WHERE decision = 'approved' AND game_id = ANY($1::text[])"
+            ),
+            "intents_denied": await count(
+                "SELECT count(*) FROM order_intents WHERE decision = 'denied' AND game_id = ANY($1::text[])"
+            ),
+            "orders": await count("SELECT count(*) FROM orders WHERE game_id = ANY($1::text[])"),
+            "fills": await count("SELECT count(*) FROM fills WHERE game_id = ANY($1::text[])"),
+            "positions_opened": await count("SELECT count(*) FROM positions WHERE game_id = ANY($1::text[])"),
+            "positions_settled": await count(
+                "SELECT count(*) FROM positions WHERE status = 'settled' AND game_id = ANY($1::text[])"
+            ),
+            "realized_pnl": str(Decimal(money["realized"]).quantize(Decimal("0.000001"))),
+            "fees_paid": str(Decimal(money["fees"]).quantize(Decimal("0.000001"))),
+            "net_pnl": str((Decimal(money["realized"]) - Decimal(money["fees"])).quantize(Decimal("0.000001"))),
+        }
+    report: LedgerReport = await check_ledger(pool, redis)
+    summary["ledger_ok"] = report.ok
+    summary["ledger_problems"] = report.problems
+    return summary
+
+
+def summary_lines(summary: dict[str, Any]) -> list[str]:
+    """The summary for people."""
+    m = summary["matched"]
+    return [
+        f"games {summary['games']}: discovered {summary['games_discovered']}, matched on Kalshi {m['kalshi']}, "
+        f"on Polymarket {m['polymarket']} ({summary['refused_markets']} market(s) refused, reasons stored)",
+        f"game states {summary['game_states']}, win probabilities {summary['probabilities']}, "
+        f"prices stored {summary['prices']}",
+        f"signals {summary['signals']} -> approved {summary['intents_approved']}, denied {summary['intents_denied']}"
+        f" -> orders {summary['orders']} -> paper fills {summary['fills']}",
+        f"positions opened {summary['positions_opened']}, settled {summary['positions_settled']}: realized "
+        f"${summary['realized_pnl']}, fees ${summary['fees_paid']}, net ${summary['net_pnl']}",
+        "ledger check: ok (nothing lost, nothing doubled)"
+        if summary["ledger_ok"]
+        else "ledger check: FAILED\n  " + "\n  ".join(summary["ledger_problems"]),
+    ]
