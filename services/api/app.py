@@ -8,7 +8,7 @@ import asyncpg
 from fastapi import Depends, FastAPI
 
 from services.api.auth import require_token
-from services.api.routes import health, trading
+from services.api.routes import catalogue, health, trading
 
 
 def create_app(pool: asyncpg.Pool, redis: Any, token: str) -> FastAPI:
@@ -17,5 +17,7 @@ def create_app(pool: asyncpg.Pool, redis: Any, token: str) -> FastAPI:
     app.state.pool = pool
     app.state.redis = redis
     app.include_router(health.router, prefix="/api/v1", tags=["health"])
-    app.include_router(trading.router, prefix="/api/v1", tags=["trading"], dependencies=[Depends(require_token(token))])
+    auth = [Depends(require_token(token))]
+    app.include_router(trading.router, prefix="/api/v1", tags=["trading"], dependencies=auth)
+    app.include_router(catalogue.router, prefix="/api/v1", tags=["catalogue"], dependencies=auth)
     return app

@@ -74,3 +74,37 @@ class HealthOut(BaseModel):
     status: str
     database: bool
     redis: bool
+
+
+class GameOut(BaseModel):
+    """A game of the catalogue (ESPN) and the shard watching it."""
+
+    game_id: str
+    league: str
+    sport: str
+    scheduled_start: datetime
+    status: str
+    completed: bool
+    home_team: str
+    away_team: str
+    home_name: str
+    away_name: str
+    shard_id: str | None
+    updated_at: datetime
+
+
+class MatchOut(BaseModel):
+    """The verdict on one venue market: matched to a game (oriented instruments) or refused with reasons."""
+
+    venue: str
+    market_id: str
+    game_id: str
+    status: str
+    confidence: float
+    reason_code: str | None
+    reasons: list[str]
+    event_id: str
+    title: str
+    home_outcome: str | None
+    instruments: list[dict[str, object]]
+    updated_at: datetime

@@ -31,18 +31,29 @@ from shared.runtime.service import Service
 T = TypeVar("T")
 
 
+DEMO_SPORTS = ("nba", "nhl")
+DEMO_LIMIT = 2
+DEMO_SPEED = 90.0
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="play a scripted game through the whole fleet on paper and print what happened",
+        help="watch recorded real games discovered, priced, traded on paper and settled (a short replay)",
         description=(
-            "Run every service in this process (embedded Redis/PostgreSQL unless REDIS_URL/DATABASE_URL are set), "
-            "play a short scripted NBA game against a Kalshi market, and print the signal, the paper fill, "
-            "the position and its P&L. Nothing is sent to a venue."
+            "A short `arbees replay`: the ESPN, Kalshi and Polymarket simulators replay recorded real games and "
+            "every service runs as its own process (a private redis-server and the embedded PostgreSQL unless "
+            "REDIS_URL/DATABASE_URL are set). With --scripted: one scripted NBA game through every service in "
+            "this process instead. Nothing is sent to a real venue."
         ),
     )
-    parser.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for each step")
-    parser.add_argument("--verbose", action="store_true", help="also print the services' JSON logs")
+    parser.add_argument("--scripted", action="store_true", help="the scripted single-game demo, in one process")
+    parser.add_argument("--sports", nargs="+", default=list(DEMO_SPORTS), help="leagues to replay")
+    parser.add_argument("--limit", type=int, default=DEMO_LIMIT, help="games per league")
+    parser.add_argument("--speed", type=float, default=DEMO_SPEED, help="game seconds per wall second")
+    parser.add_argument("--json", action="store_true", help="also print the replay summary as JSON")
+    parser.add_argument("--timeout", type=float, default=30.0, help="scripted: seconds to wait for each step")
+    parser.add_argument("--verbose", action="store_true", help="scripted: also print the services' JSON logs")
     parser.set_defaults(handler=run)
 
 
@@ -175,6 +186,20 @@ def build_demo_services() -> list[Service]:
 
 
 async def run(args: argparse.Namespace) -> int:
+    if not args.scripted:
+        from services.cli.replay import command as replay
+
+        return await replay.run(
+            argparse.Namespace(
+                data=replay.DEFAULT_DATA, sports=args.sports, limit=args.limit, speed=args.speed, seed=0,
+                shards=1, lead_s=12.0, timeout_s=None, json=args.json, run_dir=None,
+            )
+        )  # fmt: skip
+    return await run_scripted(args)
+
+
+async def run_scripted(args: argparse.Namespace) -> int:
+    """The scripted single-game demo in one process."""
     base = load_settings(ArbeesSettings, health_port=0)
     configure_logging(base.log_level if args.verbose else "ERROR")
     say = print

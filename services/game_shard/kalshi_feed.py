@@ -68,7 +68,9 @@ class KalshiBooks:
         return [top for b in books if b.valid and not b.stale for top in b.to_market_price()]
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Feed books until ``stopping``."""
+        """Feed books until ``stopping`` (nothing is opened before the first ticker is assigned)."""
+        while not self.tickers and not stopping.is_set():
+            await wait_event(self._changed, 1.0)
         if self.mode == "ws":
             try:
                 await self._run_ws(stopping)
