@@ -1,0 +1,100 @@
+"""`arbees replay` end to end: recorded real games, the three simulators and the fleet as separate processes.
+
+Each test runs a short replay on loopback (paper trading) and checks what a user would: every game
+discovered and matched on both venues, states and probabilities stored, paper fills, every position
+settled when its game ended, and the ledger check (nothing lost, nothing doubled). The second test
+kills Redis (SIGKILL) in the middle of the run and starts it again on its append-only file: every
+service must survive and the ledger must still hold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.cli.replay.command import DEFAULT_DATA, Replay
+from services.cli.replay.plan import ReplayPlan
+from services.cli.replay.redis_server import RedisServer
+from shared.config import ArbeesSettings, load_settings
+from shared.db.pool import create_pool
+from tests.support import eventually
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not DEFAULT_DATA.is_dir(), reason=f"recorded games not found at {DEFAULT_DATA}"),
+]
+
+
+def _check(summary: dict[str, Any], lines: list[str]) -> None:
+    games = summary["games"]
+    assert summary["games_discovered"] == games, lines
+    assert summary["matched"] == {"kalshi": games, "polymarket": games}, lines
+    assert summary["game_states"] >= 3 * games and summary["probabilities"] >= 3 * games
+    assert summary["fills"] >= 1, lines
+    assert summary["positions_opened"] >= 1
+    assert summary["positions_settled"] == summary["positions_opened"], lines
+    assert summary["ledger_ok"], summary["ledger_problems"]
+    assert any(line.startswith("[game]") and "kalshi:matched polymarket:matched" in line for line in lines)
+
+
+async def test_replay_of_recorded_games_is_discovered_matched_traded_and_settled(
+    clean_env: pytest.MonkeyPatch, redis_url: str, database_url: str, tmp_path: Path
+) -> None:
+    clean_env.setenv("REDIS_URL", redis_url)
+    clean_env.setenv("DATABASE_URL", database_url)
+    clean_env.setenv("ARBEES_DATA_DIR", str(tmp_path))
+    plan = ReplayPlan.load(DEFAULT_DATA, ["nba", "nhl"], 2, 0, 90.0, 12.0)
+    lines: list[str] = []
+    replay = Replay(plan, load_settings(ArbeesSettings), tmp_path / "run", 1, lines.append)
+    summary = await replay.run(timeout_s=90)
+    _check(summary, lines)
+    assert all(child.returncode == 0 for child in replay.fleet.values()), {
+        n: c.returncode for n, c in replay.fleet.items()
+    }
+
+
+async def test_services_survive_a_redis_restart_in_the_middle_of_a_replay_and_lose_nothing(
+    clean_env: pytest.MonkeyPatch, database_url: str, tmp_path: Path
+) -> None:
+    server = RedisServer(tmp_path / "redis")
+    await server.start()
+    try:
+        clean_env.setenv("REDIS_URL", server.url)
+        clean_env.setenv("DATABASE_URL", database_url)
+        clean_env.setenv("ARBEES_DATA_DIR", str(tmp_path))
+        plan = ReplayPlan.load(DEFAULT_DATA, ["nba"], 2, 0, 90.0, 12.0)
+        lines: list[str] = []
+        replay = Replay(plan, load_settings(ArbeesSettings), tmp_path / "run", 1, lines.append)
+        restarted = asyncio.Event()
+        tasks: list[asyncio.Task[None]] = []
+
+        async def restart_after_the_first_approved_intent() -> None:
+            pool = await create_pool(database_url, max_size=1)
+            try:
+                await eventually(
+                    lambda: pool.fetchval("SELECT count(*) FROM order_intents WHERE decision = 'approved'"),
+                    timeout=120,
+                    interval=0.2,
+                )
+            finally:
+                await pool.close()
+            await server.kill()
+            await server.start()
+            restarted.set()
+
+        def on_running(run: Replay) -> None:
+            tasks.append(asyncio.create_task(restart_after_the_first_approved_intent()))
+
+        replay.on_running = on_running
+        summary = await replay.run(timeout_s=90)
+        await asyncio.gather(*tasks)
+        assert restarted.is_set()
+        assert all(child.returncode == 0 for child in replay.fleet.values()), {
+            n: (c.returncode, c.tail()) for n, c in replay.fleet.items() if c.returncode != 0
+        }
+        _check(summary, lines)
+    finally:
+        await server.stop()
