@@ -83,6 +83,11 @@ class MarketInfo:
     fractional_trading_enabled: bool
     custom_strike: dict[str, Any] = field(default_factory=dict)
     mve_legs: tuple[str, ...] = ()
+    rules_primary: str = ""
+    rules_secondary: str = ""
+    early_close_condition: str = ""
+    occurrence_time: datetime | None = None
+    can_close_early: bool | None = None
 
     @property
     def tick_size(self) -> Decimal:

@@ -214,6 +214,11 @@ def parse_market(raw: w.Market) -> MarketInfo:
         fractional_trading_enabled=bool(raw.fractional_trading_enabled),
         custom_strike=dict(raw.custom_strike or {}),
         mve_legs=tuple(leg.market_ticker for leg in raw.mve_selected_legs or () if leg.market_ticker),
+        rules_primary=raw.rules_primary or "",
+        rules_secondary=raw.rules_secondary or "",
+        early_close_condition=raw.early_close_condition or "",
+        occurrence_time=parse_time(raw.occurrence_datetime),
+        can_close_early=raw.can_close_early,
     )
 
 

@@ -127,6 +127,7 @@ class Market(Wire):
     can_close_early: bool | None = None
     rules_primary: str | None = None
     rules_secondary: str | None = None
+    early_close_condition: str | None = None
     custom_strike: dict[str, Any] | None = None
     strike_type: str | None = None
     mve_collection_ticker: str | None = None

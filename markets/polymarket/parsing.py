@@ -189,6 +189,8 @@ def gamma_market(raw: Any) -> GammaMarket:
         last_trade_price=m.last_trade_price,
         group_item_title=m.group_item_title,
         event_slugs=tuple(e.slug for e in m.events if e.slug),
+        description=m.description or "",
+        resolution_source=m.resolution_source or "",
     )
 
 

@@ -94,6 +94,8 @@ class GammaMarketWire(Wire):
 
     id: Text
     question: str = ""
+    description: str = ""
+    resolution_source: str = Field(default="", alias="resolutionSource")
     condition_id: str = Field(default="", alias="conditionId")
     slug: str = ""
     outcomes: JsonStrList = Field(default_factory=list)

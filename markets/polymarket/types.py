@@ -51,6 +51,8 @@ class GammaMarket:
     last_trade_price: Decimal | None = None
     group_item_title: str | None = None
     event_slugs: tuple[str, ...] = ()
+    description: str = ""
+    resolution_source: str = ""
 
     def token_for(self, outcome: str) -> str:
         """The CLOB token id of ``outcome`` (case-insensitive); ``KeyError`` if the market has no such outcome."""
