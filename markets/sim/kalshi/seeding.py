@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from markets.sim.common.makers import MakerParams, random_walk_reference
 from markets.sim.kalshi.exchange import KalshiExchange, SimEvent, SimMarket, SimSeries
 from markets.sim.kalshi.makers import MakerDesk, Quoter
 from markets.sim.replay_types import ReplayClock, ReplayGame
 
+EASTERN = ZoneInfo("America/New_York")
 TEAM_NAMESPACE = uuid.UUID("b0a8f3c2-11d4-5e6f-8a9b-0c1d2e3f4a5b")
 
 SERIES: dict[str, tuple[str, str, str]] = {
@@ -58,8 +60,14 @@ DEMO_GAMES = (
 
 
 def date_code(moment: datetime) -> str:
-    """Kalshi's date segment: ``26NOV23``."""
-    return moment.strftime("%y%b%d").upper()
+    """Kalshi's date segment, the game's US-Eastern calendar day: ``26NOV23``."""
+    return moment.astimezone(EASTERN).strftime("%y%b%d").upper()
+
+
+def rules_date(moment: datetime) -> str:
+    """The game day as Kalshi's rules write it: ``Jul 9, 2026`` (US Eastern)."""
+    day = moment.astimezone(EASTERN)
+    return f"{day:%b} {day.day}, {day.year}"
 
 
 def _clean(abbr: str) -> str:
@@ -90,7 +98,8 @@ def open_game(
             break
         event_ticker = f"{base}G{n}"
     title = f"{away[1]} at {home[1]} Winner?"
-    exchange.add_event(SimEvent(event_ticker, series.ticker, title, f"{away_abbr} at {home_abbr} ({start:%b %d})"))
+    day = start.astimezone(EASTERN)
+    exchange.add_event(SimEvent(event_ticker, series.ticker, title, f"{away_abbr} at {home_abbr} ({day:%b} {day.day})"))
     markets = []
     now = exchange.now()
     for side in teams:
@@ -106,7 +115,7 @@ def open_game(
             expected_expiration_time=start + timedelta(hours=3),
             created_time=now,
             rules_primary=f"If {name} wins the {away[1]} at {home[1]} game originally scheduled for "
-            f"{start:%b %d, %Y}, then the market resolves to Yes.",
+            f"{rules_date(start)}, then the market resolves to Yes.",
             custom_strike={f"{series.tags[0].lower()}_team": str(uuid.uuid5(TEAM_NAMESPACE, f"{league}:{abbr}"))},
         )
         markets.append(exchange.add_market(market))

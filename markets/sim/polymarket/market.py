@@ -85,6 +85,7 @@ class SimMarket:
     winner_index: int | None = None
     created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     volume: Decimal = Decimal(0)
+    description: str = ""
 
     def index_of(self, token_id: str) -> int:
         """0 or 1 for this market's tokens; ``ValueError`` otherwise."""
@@ -134,7 +135,7 @@ def gamma_market(
         "conditionId": m.condition_id,
         "slug": m.slug,
         "questionID": m.question_id,
-        "description": f"{m.question} Resolves to the winner of the game.",
+        "description": m.description or f"{m.question} Resolves to the winner of the game.",
         "resolutionSource": "",
         "startDate": iso(m.created_at),
         "endDate": iso(end),

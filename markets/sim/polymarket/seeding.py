@@ -13,25 +13,34 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from markets.sim.common.makers import MakerParams, random_walk_reference
+from markets.sim.polymarket import soccer
 from markets.sim.polymarket.makers import Reference
 from markets.sim.polymarket.market import SimMarket, new_event, new_market
 from markets.sim.polymarket.state import SimState
 from markets.sim.replay_types import ReplayClock, ReplayGame
 from shared.fees import PolymarketFeeSchedule
 
+EASTERN = ZoneInfo("America/New_York")
 SPORTS_FEE = PolymarketFeeSchedule(rate=Decimal("0.03"), exponent=1, taker_only=True)
+# league -> (its own tag id, label); every sports event also carries the shared tags 1 (Sports) and 100639 (Games).
 SPORT_TAGS = {
-    "nba": ("1", "NBA"),
-    "wnba": ("2", "WNBA"),
-    "nfl": ("3", "NFL"),
-    "cfb": ("4", "NCAAF"),
-    "ncaab": ("5", "NCAAB"),
-    "nhl": ("6", "NHL"),
-    "mlb": ("7", "MLB"),
-    "soccer": ("8", "Soccer"),
+    "nba": ("745", "NBA"),
+    "wnba": ("100254", "WNBA"),
+    "nfl": ("450", "NFL"),
+    "cfb": ("100351", "NCAAF"),
+    "cbb": ("101178", "NCAAB"),
+    "nhl": ("899", "NHL"),
+    "mlb": ("100381", "MLB"),
+    "epl": ("82", "EPL"),
+    "mls": ("100100", "MLS"),
 }
+# Our league keys where Polymarket's sport code differs.
+POLYMARKET_CODES = {"ncaab": "cbb"}
+SPORTS_TAG = {"id": "1", "label": "Sports", "slug": "sports"}
+GAMES_TAG = {"id": "100639", "label": "Games", "slug": "games"}
 
 
 @dataclass(frozen=True)
@@ -57,17 +66,28 @@ def _abbr(name: str) -> str:
     return (letters[:3] or "tbd").lower()
 
 
+def _slug(spec: MarketSpec, start: datetime) -> str:
+    away, home = (spec.away_abbr or _abbr(spec.away)).lower(), (spec.home_abbr or _abbr(spec.home)).lower()
+    code = POLYMARKET_CODES.get(spec.league, spec.league)
+    return f"{code}-{away}-{home}-{start.astimezone(EASTERN):%Y-%m-%d}"
+
+
+def _tags(league: str) -> list[dict[str, str]]:
+    code = POLYMARKET_CODES.get(league, league)
+    tag_id, label = SPORT_TAGS.get(code, ("100", code.upper()))
+    return [SPORTS_TAG, {"id": tag_id, "label": label, "slug": code}, GAMES_TAG]
+
+
 def create_market(state: SimState, spec: MarketSpec) -> SimMarket:
     """Open a sports moneyline market (and its event) on the exchange."""
     start = spec.start or datetime.now(UTC) + timedelta(hours=1)
-    away, home = (spec.away_abbr or _abbr(spec.away)).lower(), (spec.home_abbr or _abbr(spec.home)).lower()
-    slug = f"{spec.league}-{away}-{home}-{start:%Y-%m-%d}"
-    tag_id, label = SPORT_TAGS.get(spec.league, ("100", spec.league.upper()))
+    slug = _slug(spec, start)
+    label = SPORT_TAGS.get(POLYMARKET_CODES.get(spec.league, spec.league), ("", spec.league.upper()))[1]
     event = new_event(
         slug=slug,
         title=f"{spec.away} vs. {spec.home}",
         start=start,
-        tags=[{"id": tag_id, "label": label, "slug": spec.league}, {"id": "100639", "label": "Games", "slug": "games"}],
+        tags=_tags(spec.league),
         game_id=spec.game_id,
         series_slug=spec.league,
     )
@@ -83,8 +103,22 @@ def create_market(state: SimState, spec: MarketSpec) -> SimMarket:
         fee=spec.fee,
         game_start_time=start,
         matching_delay_s=spec.matching_delay_s,
+        description=moneyline_rules(label, spec.away, spec.home, start),
     )
     return state.exchange.add_market(market)
+
+
+def moneyline_rules(label: str, away: str, home: str, start: datetime) -> str:
+    """The venue's moneyline wording: who wins (overtime included), postponement waits, cancellation 50-50."""
+    et = start.astimezone(EASTERN)
+    return (
+        f"In the upcoming {label} game, scheduled for {et:%B} {et.day} at {et:%I:%M%p} ET:\n\n"
+        f"If the {away} win, the market will resolve to \u201c{away}\u201d.\n\n"
+        f"If the {home} win, the market will resolve to \u201c{home}\u201d.\n\n"
+        "The result includes any overtime or extra innings. If the game is postponed, this market will remain open "
+        "until the game has been completed. If the game is canceled entirely, with no make-up game, this market "
+        "will resolve 50-50."
+    )
 
 
 def add_makers(
@@ -137,13 +171,19 @@ def seed_replay(
         spec = MarketSpec(
             away=game.away_team,
             home=game.home_team,
-            league=game.league if game.league in SPORT_TAGS else game.sport,
+            league=game.league,
             away_abbr=game.away_abbr,
             home_abbr=game.home_abbr,
             start=start,
             matching_delay_s=matching_delay_s,
             game_id=game.game_id,
         )
+        if game.sport == "soccer":
+            event = soccer.new_match_event(
+                _slug(spec, start), game.home_team, game.away_team, start, _tags(spec.league), game.game_id
+            )
+            markets += soccer.seed_match(state, event, game, start, MakerParams(), n, matching_delay_s=matching_delay_s)
+            continue
         market = create_market(state, spec)
         add_makers(state, market, _away_reference(game), MakerParams(), seed=n, settle_when=_winner(game))
         markets.append(market)
