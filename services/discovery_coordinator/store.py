@@ -91,8 +91,8 @@ async def tradable_games(
         """SELECT g.game_id, g.sport, g.league, g.home_team, g.away_team, m.venue, m.market_id, m.instruments
            FROM games g JOIN market_matches m ON m.game_id = g.game_id
            WHERE m.status = 'matched' AND m.confidence >= $4
-             AND g.scheduled_start <= $1 + $2::interval
-             AND (g.ended_at IS NULL OR g.ended_at > $1 - $3::interval)
+             AND g.scheduled_start <= $1::timestamptz + $2::interval
+             AND (g.ended_at IS NULL OR g.ended_at > $1::timestamptz - $3::interval)
            ORDER BY g.scheduled_start, g.game_id, m.venue, m.market_id""",
         now,
         lookahead,
