@@ -68,4 +68,4 @@ class ReplayClock:
     def now(self, wall_s: float | None = None) -> float:
         """Replay seconds elapsed at wall time ``wall_s`` (default: now)."""
         wall = time.time() if wall_s is None else wall_s
-        return max(0.0, (wall - self.start_epoch_s) * self.speed)
+        return (wall - self.start_epoch_s) * self.speed

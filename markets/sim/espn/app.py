@@ -49,7 +49,7 @@ def error_body(status: int) -> dict[str, Any]:
 class ReplayTimeline:
     """Replay time on the wall clock, like :class:`ReplayClock`, but movable and pausable (thread-safe).
 
-    Replay time is ``anchor_t + (wall - anchor_wall) * speed`` (never below 0), or ``anchor_t`` while
+    Replay time is ``anchor_t + (wall - anchor_wall) * speed`` (negative before the replay begins), or ``anchor_t`` while
     paused. Initially ``anchor_t = 0`` at ``anchor_wall = start_epoch_s``.
     """
 
@@ -71,7 +71,7 @@ class ReplayTimeline:
     def _at(self, wall: float) -> float:
         if self._paused:
             return self._anchor_t
-        return max(0.0, self._anchor_t + (wall - self._anchor_wall) * self._speed)
+        return self._anchor_t + (wall - self._anchor_wall) * self._speed
 
     def wall_time_of(self, replay_t: float) -> float:
         """The wall time (epoch seconds) at which the replay reaches ``replay_t`` at the current speed."""

@@ -167,6 +167,8 @@ def test_an_untouched_timeline_agrees_with_the_shared_replay_clock() -> None:
         assert timeline.now() == shared.now(moment)
 
 
-def test_before_the_start_epoch_the_replay_is_at_zero() -> None:
-    timeline = ReplayTimeline(start_epoch_s=5000.0, speed=1.0, wall=lambda: 4000.0)
-    assert timeline.now() == 0.0
+def test_before_the_start_epoch_replay_time_is_negative() -> None:
+    # A replay placed in the future: games with a negative start offset have not begun yet.
+    timeline = ReplayTimeline(start_epoch_s=5000.0, speed=2.0, wall=lambda: 4000.0)
+    assert timeline.now() == -2000.0
+    assert ReplayClock(start_epoch_s=5000.0, speed=2.0).now(4000.0) == -2000.0
