@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +35,14 @@ from tests.unit.kalshi.keys import pkcs8_pem, private_key
 HARNESSES = ("kalshi",)
 OURS, THEIRS = "contract-ours", "contract-theirs"
 BALANCE = Decimal(1000)
+GAME_START = datetime(2026, 11, 24, 0, 30, tzinfo=UTC)  # 19:30 US Eastern on Nov 23: tickers ``26NOV23``
+SIM_AUTH_WINDOW_S = 60.0
+"""The simulator's signature window in tests (Kalshi's is a few seconds): a loaded machine can delay a request by
+seconds between signing and the check, so tests that mean "skewed" skew by many minutes."""
+TEST_MAX_CLOCK_SKEW_S = 30.0
+"""The engines' start-up clock limit in tests (production: 2 s). The in-process simulator's ``Date`` header is
+uvicorn's cached one, refreshed by its main loop about once a second on the event loop the test shares, so on a
+loaded machine it lags our clock by more than 2 s although both read the same clock."""
 
 
 def build_engine(
@@ -45,9 +54,13 @@ def build_engine(
     *,
     clock: Callable[[], float] = time.time,
     options: ExecutionOptions | None = None,
+    max_clock_skew_s: float = TEST_MAX_CLOCK_SKEW_S,
     **settings: Any,
 ) -> KalshiExecutionEngine:
-    """The production engine for ``key_id``: key file and journal under ``folder``, ``settings`` overrides."""
+    """The production engine for ``key_id``: key file and journal under ``folder``, ``settings`` overrides.
+
+    ``max_clock_skew_s`` replaces the start-up clock limit of ``options`` (see :data:`TEST_MAX_CLOCK_SKEW_S`).
+    """
     key_file = folder / f"{key_id}.key"
     key_file.write_bytes(pkcs8_pem(key))
     base = ExplicitKalshiSettings(
@@ -61,7 +74,7 @@ def build_engine(
         journal=FileOrderJournal(folder / "journal" / f"kalshi-{key_id}.jsonl"),
         settings=base,
         clock=clock,
-        options=options,
+        options=replace(options or ExecutionOptions(), max_clock_skew_s=max_clock_skew_s),
     )
 
 
@@ -91,11 +104,11 @@ class KalshiCounterparty:
 async def kalshi_harness(tmp_path: Path) -> AsyncIterator[EngineHarness]:
     """The started production Kalshi engine, a quiet market and a counterparty."""
     keys = {OURS: private_key(0), THEIRS: private_key(1)}
-    registry = KeyRegistry({k: v.public_key() for k, v in keys.items()}, max_skew_s=5)
+    registry = KeyRegistry({k: v.public_key() for k, v in keys.items()}, max_skew_s=SIM_AUTH_WINDOW_S)
     exchange = KalshiExchange(starting_balance=BALANCE)
     (market,) = open_game(
         exchange, league="nba", away=("LAL", "Los Angeles L"), home=("BOS", "Boston"),
-        start=datetime(2026, 11, 23, 0, 30, tzinfo=UTC),
+        start=GAME_START,
     )  # fmt: skip
     state = SimState(exchange, registry, run_makers=False)
     async with serve_in_process(state) as sim:

@@ -40,6 +40,9 @@ TICK = Decimal("0.01")
 MIN_SIZE = Decimal(3)
 BALANCE = Decimal(1000)
 REST_PRICE = Decimal("0.40")
+TEST_MAX_CLOCK_SKEW_S = 30.0
+"""The engines' start-up clock limit in tests (production: 2 s): the check brackets ``GET /time`` with our clock and
+a loaded machine stretches that round trip (and the simulator's answer, on the same event loop) past 2 s."""
 
 
 def sim_settings(sim: RunningSim, private_key: str | None = None) -> PolymarketSettings:
@@ -62,7 +65,11 @@ def sim_settings(sim: RunningSim, private_key: str | None = None) -> PolymarketS
 def build_engine(
     sim: RunningSim, journal_dir: Path, private_key: str | None = None, **options: Any
 ) -> PolymarketExecutionEngine:
-    """The production engine (a fresh key unless given), built as ``PolymarketExecutionEngine(host=..., ...)``."""
+    """The production engine (a fresh key unless given), built as ``PolymarketExecutionEngine(host=..., ...)``.
+
+    The start-up clock limit is :data:`TEST_MAX_CLOCK_SKEW_S` unless ``options`` sets ``max_clock_skew_s``.
+    """
+    options.setdefault("max_clock_skew_s", TEST_MAX_CLOCK_SKEW_S)
     settings = sim_settings(sim, private_key)
     key = settings.private_key
     assert key is not None

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +24,7 @@ from markets.sim.kalshi.exchange import KalshiExchange
 from markets.sim.kalshi.seeding import open_game
 from markets.sim.kalshi.state import SimState
 from shared.runtime.health import EmbeddedServer, serve_until, wait_started
+from tests.contract.engines.harness_kalshi import GAME_START, SIM_AUTH_WINDOW_S
 from tests.unit.kalshi.keys import pkcs8_pem, private_key
 
 KEY_A, KEY_B = "key-a-0001", "key-b-0002"
@@ -119,11 +119,11 @@ def ping_interval_s() -> float:
 async def sim(ping_interval_s: float) -> AsyncIterator[Sim]:
     """A simulator with keys A and B ($1,000 each), one NBA game (two markets) and no background makers."""
     keys = {KEY_A: private_key(0), KEY_B: private_key(1)}
-    registry = KeyRegistry({k: v.public_key() for k, v in keys.items()}, max_skew_s=5)
+    registry = KeyRegistry({k: v.public_key() for k, v in keys.items()}, max_skew_s=SIM_AUTH_WINDOW_S)
     exchange = KalshiExchange(starting_balance=D(1000))
     state = SimState(exchange, registry, run_makers=False)
     open_game(exchange, league="nba", away=("LAL", "Los Angeles L"), home=("BOS", "Boston"),
-              start=datetime(2026, 11, 23, 0, 30, tzinfo=UTC), teams=("home", "away"))  # fmt: skip
+              start=GAME_START, teams=("home", "away"))  # fmt: skip
     for key in keys:
         exchange.add_account(key)
     server, stop, task = await start_sim(state, ping_interval_s=ping_interval_s, ping_timeout_s=ping_interval_s * 2)
