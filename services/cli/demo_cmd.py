@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 DEMO_SPORTS = ("nba", "nhl")
 DEMO_LIMIT = 2
-DEMO_SPEED = 90.0
+DEMO_SPEED = 150.0
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -46,7 +46,7 @@ async def test_replay_of_recorded_games_is_discovered_matched_traded_and_settled
     clean_env.setenv("REDIS_URL", redis_url)
     clean_env.setenv("DATABASE_URL", database_url)
     clean_env.setenv("ARBEES_DATA_DIR", str(tmp_path))
-    plan = ReplayPlan.load(DEFAULT_DATA, ["nba", "nhl"], 2, 0, 90.0, 12.0)
+    plan = ReplayPlan.load(DEFAULT_DATA, ["nba", "nhl"], 1, 0, 150.0, 12.0)
     lines: list[str] = []
     replay = Replay(plan, load_settings(ArbeesSettings), tmp_path / "run", 1, lines.append)
     summary = await replay.run(timeout_s=90)
@@ -65,7 +65,7 @@ async def test_services_survive_a_redis_restart_in_the_middle_of_a_replay_and_lo
         clean_env.setenv("REDIS_URL", server.url)
         clean_env.setenv("DATABASE_URL", database_url)
         clean_env.setenv("ARBEES_DATA_DIR", str(tmp_path))
-        plan = ReplayPlan.load(DEFAULT_DATA, ["nba"], 2, 0, 90.0, 12.0)
+        plan = ReplayPlan.load(DEFAULT_DATA, ["nba", "nhl"], 1, 0, 150.0, 12.0)
         lines: list[str] = []
         replay = Replay(plan, load_settings(ArbeesSettings), tmp_path / "run", 1, lines.append)
         restarted = asyncio.Event()
