@@ -49,8 +49,8 @@ def error_body(status: int) -> dict[str, Any]:
 class ReplayTimeline:
     """Replay time on the wall clock, like :class:`ReplayClock`, but movable and pausable (thread-safe).
 
-    Replay time is ``anchor_t + (wall - anchor_wall) * speed`` (negative before the replay begins), or ``anchor_t`` while
-    paused. Initially ``anchor_t = 0`` at ``anchor_wall = start_epoch_s``.
+    Replay time is ``anchor_t + (wall - anchor_wall) * speed`` (negative before the replay begins), or
+    ``anchor_t`` while paused. Initially ``anchor_t = 0`` at ``anchor_wall = start_epoch_s``.
     """
 
     def __init__(self, start_epoch_s: float, speed: float = 1.0, *, wall: Callable[[], float] = time.time) -> None:
