@@ -57,8 +57,10 @@ class MarketMatch:
 
     ``instruments`` are the tradable outcomes when matched (Kalshi: ``yes``/``no`` of the ticker;
     Polymarket: one per token), each oriented (``pays_on``/``negated``) and carrying its fees.
-    ``reason_code`` is a short machine code for a refusal (``settlement_terms``, ``three_way``,
-    ``ambiguous_teams``, ``orientation_unknown``, ``date_mismatch``, ``not_moneyline``...); ``reasons`` are
+    ``home_outcome`` is the outcome that pays if the home team wins (Kalshi ``yes``/``no``, a Polymarket
+    outcome name). ``reason_code`` is a short machine code for a refusal (``settlement_terms``, ``three_way``,
+    ``settlement_terms_unrecognised``, ``postponement_rule``, ``ambiguous_teams``, ``orientation_unknown``,
+    ``no_game``, ``not_moneyline``...); ``reasons`` are
     sentences for people, for a match too (what was checked).
     """
 

@@ -150,7 +150,7 @@ def _match_market(
             event.event_ticker,
             market.title,
             code,
-            side,
+            {"home": "yes", "away": "no"}.get(side or ""),  # the outcome that pays if the home team wins
             instruments,
         )
 

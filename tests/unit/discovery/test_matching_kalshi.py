@@ -21,8 +21,8 @@ def test_the_recorded_wnba_markets_match_their_games_and_each_yes_is_oriented() 
 
     home = matches["KXWNBAGAME-26JUL09INDPHX-PHX"]
     away = matches["KXWNBAGAME-26JUL09INDPHX-IND"]
-    assert (home.status, home.game_id, home.home_outcome) == ("matched", "401820001", "home")
-    assert (away.status, away.game_id, away.home_outcome) == ("matched", "401820001", "away")
+    assert (home.status, home.game_id, home.home_outcome) == ("matched", "401820001", "yes")
+    assert (away.status, away.game_id, away.home_outcome) == ("matched", "401820001", "no")
     assert home.confidence == 1.0
     yes, no = away.instruments
     assert (yes.outcome_id, yes.pays_on, yes.negated) == ("yes", "away", False)
@@ -35,7 +35,7 @@ def test_a_game_found_by_names_alone_matches_with_lower_confidence() -> None:
     # Without the alias table the ticker's PDX is not ESPN's POR: the title's city names still find the game.
     matches = by_ticker(match_kalshi(wnba_games_of_jul_9(), kalshi_events(), {}, TeamAliases({})))
     pdx = matches["KXWNBAGAME-26JUL09LVPDX-PDX"]
-    assert (pdx.status, pdx.game_id, pdx.home_outcome) == ("matched", "401820002", "home")
+    assert (pdx.status, pdx.game_id, pdx.home_outcome) == ("matched", "401820002", "yes")
     assert 0.8 <= pdx.confidence < 1.0
 
 
