@@ -17,7 +17,7 @@ D = Decimal
 def ex() -> KalshiExchange:
     exchange = KalshiExchange(starting_balance=D(100), clock=lambda: 1_790_000_000.0)
     open_game(exchange, league="nba", away=("LAL", "Los Angeles L"), home=("BOS", "Boston"),
-              start=datetime(2026, 11, 23, 0, 30, tzinfo=UTC))  # fmt: skip
+              start=datetime(2026, 11, 24, 0, 30, tzinfo=UTC))  # fmt: skip
     return exchange
 
 
