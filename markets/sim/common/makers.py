@@ -32,7 +32,7 @@ class MakerParams:
 
 def fair_value(reference: Callable[[float], float], t: float, params: MakerParams, rng: random.Random) -> float:
     """What makers think the market is worth at time ``t``: the lagged reference plus noise, in (0, 1)."""
-    p = reference(max(0.0, t - params.lag_s)) + rng.gauss(0.0, params.noise_sd)
+    p = reference(t - params.lag_s) + rng.gauss(0.0, params.noise_sd)
     return min(0.999, max(0.001, p))
 
 
