@@ -57,7 +57,7 @@ def random_walk_reference(start: float, seed: int, step_sd: float = 0.002) -> Ca
     cache = [math.log(start / (1 - start))]
 
     def reference(t: float) -> float:
-        steps = int(t)
+        steps = max(0, int(t))
         while len(cache) <= steps:
             cache.append(cache[-1] + rng.gauss(0.0, step_sd * 4))
         x = cache[steps]
