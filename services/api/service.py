@@ -34,7 +34,8 @@ class ApiService(Service):
         if path is not None:
             log.info("API token not configured; using the generated one", extra={"token_file": str(path)})
         app = create_app(ctx.infra.pool, ctx.infra.redis, self.token)
-        self.server = make_server(app, self.api_settings.host, self.api_settings.port)
+        host, port = self.api_settings.host, self.api_settings.port
+        self.server = make_server(app, host, port, host_setting="API_HOST", port_setting="API_PORT")
         task = ctx.spawn(serve_until(self.server, ctx.stopping), name="api:http")
         await wait_started(self.server, task)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
 
@@ -11,15 +13,55 @@ import uvicorn
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from shared.config import ConfigError
 from shared.runtime.heartbeat import is_healthy, read_heartbeats
 
 
-class ServerStartError(RuntimeError):
-    """An HTTP server could not start listening."""
+class ServerStartError(ConfigError):
+    """An HTTP server could not listen where its settings say; the message names the setting when known."""
+
+
+def bind_listener(host: str, port: int, *, host_setting: str = "", port_setting: str = "") -> socket.socket:
+    """A listening TCP socket on ``host:port`` (port 0: any free port), bound now.
+
+    Binding before serving makes a busy port stop start-up at once with the reason, rather than from
+    inside uvicorn (which logs it and calls ``sys.exit``).
+
+    Raises
+    ------
+    ServerStartError
+        ``host`` does not resolve (the message starts with ``host_setting``), or the address is in use
+        or not permitted (it starts with ``port_setting``).
+    """
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except OSError as e:
+        raise ServerStartError(f"{_named(host_setting)}cannot resolve {host!r} ({e})") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does; a live listener still refuses
+        sock.bind(address)
+        sock.listen()
+    except OSError as e:
+        sock.close()
+        reason = os.strerror(e.errno) if e.errno else str(e)
+        raise ServerStartError(f"{_named(port_setting)}cannot listen on {host}:{port} ({reason})") from None
+    return sock
+
+
+def _named(setting: str) -> str:
+    return f"{setting}: " if setting else ""
 
 
 class EmbeddedServer(uvicorn.Server):
-    """A uvicorn server that leaves signal handling to the Arbees runtime."""
+    """A uvicorn server that leaves signal handling to the Arbees runtime.
+
+    With ``listener`` (see :func:`bind_listener`) it serves on that socket; otherwise uvicorn binds.
+    """
+
+    def __init__(self, config: uvicorn.Config, listener: socket.socket | None = None) -> None:
+        super().__init__(config)
+        self.listener = listener
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
@@ -43,15 +85,16 @@ async def serve_until(server: EmbeddedServer, stopping: asyncio.Event) -> None:
 
     watcher = asyncio.create_task(_watch())
     try:
-        await server.serve()
+        await server.serve(sockets=[server.listener] if server.listener is not None else None)
     except SystemExit:
         # uvicorn exits the process when it cannot bind; turn that into an error of this task.
         host, port = server.config.host, server.config.port
         raise ServerStartError(f"cannot listen on {host}:{port} (address in use or not permitted)") from None
     finally:
         watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
+        await asyncio.wait([watcher])  # not ``await watcher``: a cancellation of this task must not be swallowed
+        if server.listener is not None:
+            server.listener.close()
 
 
 def health_app(services: Sequence[Any], redis: Any, check_db: Callable[[], Any]) -> FastAPI:
@@ -99,7 +142,16 @@ async def wait_started(server: EmbeddedServer, task: asyncio.Task[None]) -> None
         await asyncio.sleep(0.01)
 
 
-def make_server(app: FastAPI, host: str, port: int) -> EmbeddedServer:
-    """A quiet uvicorn server for ``app``."""
+def make_server(
+    app: FastAPI, host: str, port: int, *, host_setting: str = "", port_setting: str = ""
+) -> EmbeddedServer:
+    """A quiet uvicorn server for ``app``, its socket already bound (port 0: any free port).
+
+    Raises
+    ------
+    ServerStartError
+        ``host:port`` cannot be bound; the message names the setting (see :func:`bind_listener`).
+    """
+    listener = bind_listener(host, port, host_setting=host_setting, port_setting=port_setting)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off", access_log=False)
-    return EmbeddedServer(config)
+    return EmbeddedServer(config, listener)

@@ -16,6 +16,7 @@ from shared.aio import wait_event
 from shared.bus import keys
 from shared.bus.consumer import FaultHook
 from shared.bus.streams import trim_stream
+from shared.config import ConfigError
 from shared.metrics import SERVICE_UP
 from shared.runtime.health import EmbeddedServer, health_app, make_server, serve_until
 from shared.runtime.heartbeat import heartbeat_loop
@@ -55,42 +56,88 @@ async def run_services(
     fault_hook: FaultHook | None = None,
     health_server_out: list[EmbeddedServer] | None = None,
 ) -> None:
-    """Run ``services`` until a stop is requested, then drain them."""
+    """Run ``services`` until a stop is requested, then drain them.
+
+    Any task that fails, or a service whose ``start`` fails, sets ``stopping`` as well as ending the task
+    group, so every task drains even if it lost the group's cancellation (Python 3.11's ``wait_for``,
+    which redis-py uses to send, can swallow one: cpython gh-86296).
+
+    Raises
+    ------
+    shared.config.ConfigError
+        A setting stops start-up: the health port (``ARBEES_HEALTH_PORT``) is busy, or a service's
+        ``start`` raised one (also from inside the task group's ``ExceptionGroup``).
+    """
     stopping = stopping or asyncio.Event()
     if install_signals:
         install_signal_handlers(stopping)
-    settings = infra.settings
+    health = _health_server(services, infra) if serve_health else None
+    if health is not None and health_server_out is not None:
+        health_server_out.append(health)
     try:
         async with asyncio.TaskGroup() as tg:
             ctx = ServiceContext(infra=infra, task_group=tg, stopping=stopping, fault_hook=fault_hook)
-            ctx.spawn(infra.relay.run(stopping), name="outbox-relay")
-            ctx.spawn(_maintenance(infra, stopping), name="stream-maintenance")
-            if serve_health:
-                server = make_server(
-                    health_app(services, infra.redis, lambda: infra.pool.fetchval("SELECT 1")),
-                    settings.health_host,
-                    settings.health_port,
-                )
-                if health_server_out is not None:
-                    health_server_out.append(server)
-                ctx.spawn(serve_until(server, stopping), name="health")
-            for service in services:
-                await service.start(ctx)
-                SERVICE_UP.labels(service.name).set(1)
-                log.info("service started", extra={"service": service.name})
-            ctx.spawn(
-                heartbeat_loop(infra.redis, services, settings.instance_id, settings.heartbeat_interval_s, stopping),
-                name="heartbeat",
-            )
-            if ready is not None:
-                ready.set()
-            await stopping.wait()
-            log.info("stop requested: draining")
-            _, late = await asyncio.wait(ctx.tasks, timeout=settings.drain_timeout_s)
-            for task in late:
-                log.error("task still running after drain timeout; cancelling", extra={"task": task.get_name()})
-                task.cancel()
+            try:
+                await _run(ctx, services, health, ready)
+            except BaseException:
+                stopping.set()
+                raise
+    except BaseExceptionGroup as group:
+        error = _config_error(group)
+        if error is None:
+            raise
+        raise error from None
     finally:
+        if health is not None and health.listener is not None:
+            health.listener.close()
         for service in services:
             SERVICE_UP.labels(service.name).set(0)
     log.info("all services stopped")
+
+
+def _health_server(services: Sequence[Service], infra: Infra) -> EmbeddedServer:
+    settings = infra.settings
+    app = health_app(services, infra.redis, lambda: infra.pool.fetchval("SELECT 1"))
+    host, port = settings.health_host, settings.health_port
+    return make_server(app, host, port, host_setting="ARBEES_HEALTH_HOST", port_setting="ARBEES_HEALTH_PORT")
+
+
+async def _run(
+    ctx: ServiceContext, services: Sequence[Service], health: EmbeddedServer | None, ready: asyncio.Event | None
+) -> None:
+    infra, stopping = ctx.infra, ctx.stopping
+    settings = infra.settings
+    ctx.spawn(infra.relay.run(stopping), name="outbox-relay")
+    ctx.spawn(_maintenance(infra, stopping), name="stream-maintenance")
+    if health is not None:
+        ctx.spawn(serve_until(health, stopping), name="health")
+    for service in services:
+        await service.start(ctx)
+        SERVICE_UP.labels(service.name).set(1)
+        log.info("service started", extra={"service": service.name})
+    ctx.spawn(
+        heartbeat_loop(infra.redis, services, settings.instance_id, settings.heartbeat_interval_s, stopping),
+        name="heartbeat",
+    )
+    if ready is not None:
+        ready.set()
+    await stopping.wait()
+    log.info("stop requested: draining")
+    _, late = await asyncio.wait(ctx.tasks, timeout=settings.drain_timeout_s)
+    for task in late:
+        log.error("task still running after drain timeout; cancelling", extra={"task": task.get_name()})
+        task.cancel()
+
+
+def _config_error(group: BaseExceptionGroup[BaseException]) -> ConfigError | None:
+    """The first :class:`ConfigError` in ``group`` (nested groups included); the other errors are logged."""
+    found, rest = group.split(ConfigError)
+    if found is None:
+        return None
+    if rest is not None:
+        log.error("start-up also failed otherwise", exc_info=rest)
+    error: BaseException = found
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    assert isinstance(error, ConfigError)
+    return error

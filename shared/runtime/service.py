@@ -25,10 +25,20 @@ class ServiceContext:
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     def spawn(self, coro: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
-        """Run ``coro`` in the process's task group (no fire-and-forget tasks)."""
+        """Run ``coro`` in the process's task group (no fire-and-forget tasks).
+
+        If ``coro`` fails, ``stopping`` is set too: every task then drains even if it lost the task group's
+        cancellation (Python 3.11's ``wait_for``, which redis-py uses to send, can swallow one; cpython
+        gh-86296).
+        """
         task = self.task_group.create_task(coro, name=name)
+        task.add_done_callback(self._stop_all_on_error)
         self.tasks.append(task)
         return task
+
+    def _stop_all_on_error(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            self.stopping.set()
 
 
 class Service(abc.ABC):
