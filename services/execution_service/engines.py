@@ -24,6 +24,11 @@ from shared.prices import Venue
 
 log = logging.getLogger(__name__)
 VENUES: tuple[Venue, ...] = ("kalshi", "polymarket")
+CREDENTIALS: dict[Venue, str] = {
+    "kalshi": "KALSHI_API_KEY_ID with KALSHI_PRIVATE_KEY_PATH or KALSHI_PRIVATE_KEY_PEM",
+    "polymarket": "POLYMARKET_PRIVATE_KEY",
+}
+"""The settings that enable a venue's real engine in live mode (paper mode trades both venues on paper)."""
 
 
 def engine_config(settings: ExecutionSettings) -> EngineConfig:
@@ -78,3 +83,26 @@ async def close_all(engines: dict[Venue, ExecutionEngine]) -> None:
             await engine.close()
         except Exception:  # noqa: BLE001 - closing one engine must not stop closing the others
             log.exception("engine close failed", extra={"venue": venue})
+
+
+def venues_off(engines: dict[Venue, ExecutionEngine], disabled: dict[Venue, str]) -> dict[Venue, str]:
+    """Why each venue without an engine is not traded: its geoblock, or the credentials that are not set."""
+    return {
+        venue: disabled.get(venue, f"no credentials: set {CREDENTIALS[venue]}")
+        for venue in VENUES
+        if venue not in engines
+    }
+
+
+def log_trading_mode(mode: str, engines: dict[Venue, ExecutionEngine], disabled: dict[Venue, str]) -> None:
+    """The one start-up line saying how and where this process trades (fields ``trading_mode``, ``venues``)."""
+    enabled = [venue for venue in VENUES if venue in engines]
+    off = venues_off(engines, disabled)
+    reasons = "".join(f"; {venue} off ({why})" for venue, why in off.items())
+    log.info(
+        "trading mode %s; venues: %s%s",
+        mode,
+        ", ".join(enabled) or "none",
+        reasons,
+        extra={"trading_mode": mode, "venues": enabled, "venues_off": off},
+    )

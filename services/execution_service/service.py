@@ -32,6 +32,7 @@ class ExecutionService(Service):
         infra = ctx.infra
         self.engines = engine_setup.build(self.exec_settings, infra.market_data)
         self.disabled = await engine_setup.start_all(self.engines)
+        engine_setup.log_trading_mode(self.exec_settings.trading_mode, self.engines, self.disabled)
         ctx.spawn(self._close_on_stop(ctx.stopping), name="execution_service:engines")
         handler = SubmitHandler(self.engines, infra.pool, self.disabled)
         self.consume(ctx, keys.ORDER_SUBMIT, handler, (SubmitOrder,))

@@ -3,6 +3,8 @@ found by reconciliation, and a disabled venue (real PostgreSQL)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -13,13 +15,16 @@ import pytest
 from markets.paper.books import BookSnapshot
 from markets.paper.engine import PaperTradingEngine
 from services.execution_service.config import ExecutionSettings
-from services.execution_service.engines import build, engine_config
+from services.execution_service.engines import build, engine_config, log_trading_mode
 from services.execution_service.handlers import SubmitHandler
 from services.execution_service.reconcile import reconcile_once
+from services.execution_service.service import ExecutionService
 from shared.bus.pubsub import MarketDataBus
 from shared.config import ConfigError, load_settings
 from shared.db.uow import Store
 from shared.messages import SubmitOrder, decode
+from shared.runtime.infra import Infra
+from shared.runtime.runner import run_services
 
 pytestmark = pytest.mark.integration
 D = Decimal
@@ -56,7 +61,7 @@ def _command(tif: str = "gtc") -> SubmitOrder:
         side="buy",
         limit_price=D("0.40"),
         quantity=D(10),
-        time_in_force=tif,  # type: ignore[arg-type]
+        time_in_force=tif,
         tick_size=D("0.01"),
     )
 
@@ -149,3 +154,38 @@ async def test_orders_for_a_disabled_venue_are_rejected_with_the_reason(db_pool:
     await _run(handler, store, _command())
     row = await pool.fetchrow("SELECT status, reason FROM orders WHERE client_order_id = 'arb-c1'")
     assert row["status"] == "rejected" and "geoblocked" in row["reason"]
+
+
+def _trading_lines(caplog: pytest.LogCaptureFixture) -> list[tuple[Any, Any, Any]]:
+    """(trading_mode, venues, venues_off) of each start-up trading line."""
+    lines = [r.__dict__ for r in caplog.records if hasattr(r, "trading_mode")]
+    return [(r["trading_mode"], r["venues"], r["venues_off"]) for r in lines]
+
+
+async def test_start_up_logs_one_line_with_the_trading_mode_and_the_venues(
+    infra: Infra, clean_env: pytest.MonkeyPatch, tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    clean_env.setenv("ARBEES_DATA_DIR", str(tmp_path))
+    service = ExecutionService(load_settings(ExecutionSettings))
+    stopping, ready = asyncio.Event(), asyncio.Event()
+    run = asyncio.create_task(
+        run_services([service], infra, stopping=stopping, ready=ready, install_signals=False, serve_health=False)
+    )
+    try:
+        await asyncio.wait_for(ready.wait(), 60)
+    finally:
+        stopping.set()
+        await asyncio.wait_for(run, 60)
+    assert _trading_lines(caplog) == [("paper", ["kalshi", "polymarket"], {})]
+
+
+def test_the_line_names_what_enables_a_venue_that_is_not_traded(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    kalshi = PaperTradingEngine("kalshi", MovableBook("0.40"))  # stands in for the real engine: only the key counts
+    log_trading_mode("live", {"kalshi": kalshi}, {})
+    log_trading_mode("live", {}, {"kalshi": "geoblocked: 403"})
+    first, second = _trading_lines(caplog)
+    assert first == ("live", ["kalshi"], {"polymarket": "no credentials: set POLYMARKET_PRIVATE_KEY"})
+    assert second[1] == [] and second[2]["kalshi"] == "geoblocked: 403"
+    assert "KALSHI_API_KEY_ID" not in second[2]["kalshi"]  # a geoblock is not a missing credential
