@@ -28,13 +28,15 @@ pytestmark = [
 ]
 
 
-def _check(summary: dict[str, Any], lines: list[str]) -> None:
+def _check(summary: dict[str, Any], lines: list[str], *, filled: bool = True) -> None:
     games = summary["games"]
     assert summary["games_discovered"] == games, lines
     assert summary["matched"] == {"kalshi": games, "polymarket": games}, lines
     assert summary["game_states"] >= 3 * games and summary["probabilities"] >= 3 * games
-    assert summary["fills"] >= 1, lines
-    assert summary["positions_opened"] >= 1
+    assert summary["intents_approved"] >= 1 and summary["orders"] == summary["intents_approved"], summary
+    if filled:
+        assert summary["fills"] >= 1, lines
+        assert summary["positions_opened"] >= 1
     assert summary["positions_settled"] == summary["positions_opened"], lines
     assert summary["ledger_ok"], summary["ledger_problems"]
     assert any(line.startswith("[game]") and "kalshi:matched polymarket:matched" in line for line in lines)
@@ -46,7 +48,7 @@ async def test_replay_of_recorded_games_is_discovered_matched_traded_and_settled
     clean_env.setenv("REDIS_URL", redis_url)
     clean_env.setenv("DATABASE_URL", database_url)
     clean_env.setenv("ARBEES_DATA_DIR", str(tmp_path))
-    plan = ReplayPlan.load(DEFAULT_DATA, ["nba", "nhl"], 1, 0, 150.0, 12.0)
+    plan = ReplayPlan.load(DEFAULT_DATA, ["nba", "nhl"], 2, 0, 150.0, 12.0)
     lines: list[str] = []
     replay = Replay(plan, load_settings(ArbeesSettings), tmp_path / "run", 1, lines.append)
     summary = await replay.run(timeout_s=90)
@@ -95,6 +97,8 @@ async def test_services_survive_a_redis_restart_in_the_middle_of_a_replay_and_lo
         assert all(child.returncode == 0 for child in replay.fleet.values()), {
             n: (c.returncode, c.tail()) for n, c in replay.fleet.items() if c.returncode != 0
         }
-        _check(summary, lines)
+        # The restart came after the first approved intent; whether a paper order then fills is the
+        # market's business, so this run checks what the restart could break, not that it traded.
+        _check(summary, lines, filled=False)
     finally:
         await server.stop()

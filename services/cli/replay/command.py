@@ -255,8 +255,9 @@ class Replay:
                     if asyncio.iscoroutine(result):
                         await result
                 now = time.time()
-                over = now >= end_at and (finished(current) or now > end_at + 30)
-                if over and await quiescent(pool, redis):
+                # Done when the games are over, every position settled and no money message in flight;
+                # the deadline alone bounds the wait (a loaded machine settles later, not differently).
+                if now >= end_at and finished(current) and await quiescent(pool, redis):
                     return
                 if now > deadline:
                     self.say("[replay]  timed out waiting for the games to end and settle")
