@@ -119,7 +119,7 @@ def parse_event(event: EspnEvent, league: League, *, observed_at: datetime) -> G
         status,
         league,
         observed_at=observed_at,
-        scheduled=_parse_time(event.date or comp.date),
+        scheduled=parse_time(event.date or comp.date),
         odds=comp.odds,
         situation=comp.situation,
     )
@@ -148,7 +148,7 @@ def parse_summary(summary: EspnSummary, league: League, *, observed_at: datetime
         comp.status,
         league,
         observed_at=observed_at,
-        scheduled=_parse_time(comp.date),
+        scheduled=parse_time(comp.date),
         odds=summary.pickcenter or summary.odds or comp.odds,
         situation=summary.situation or comp.situation,
     )
@@ -267,7 +267,8 @@ def parse_score(raw: object) -> int | None:
     return int(value)
 
 
-def _parse_time(raw: str | None) -> datetime | None:
+def parse_time(raw: str | None) -> datetime | None:
+    """An ESPN timestamp (``2026-07-10T02:00Z``) as an aware datetime; ``None`` when missing or unreadable."""
     if not raw:
         return None
     try:

@@ -7,11 +7,10 @@ skipped with a log line: one odd event must not hide the rest of the scoreboard.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import cast
 
 from markets.espn.leagues import League
-from markets.espn.parsing import EspnParseError, competitors_by_side
+from markets.espn.parsing import EspnParseError, competitors_by_side, parse_time
 from markets.espn.schemas import EspnCompetitor, EspnEvent, EspnScoreboard
 from services.discovery_coordinator.catalogue import EspnGame, TeamRef
 from shared.messages.market_data import GameStatus
@@ -39,7 +38,7 @@ def game_from_event(event: EspnEvent, league: League) -> EspnGame:
     status = comp.status or event.status
     if status is None or status.type.state not in _STATES:
         raise EspnParseError(f"event {event.id}: no readable status")
-    start = _parse_time(event.date or comp.date)
+    start = parse_time(event.date or comp.date)
     if start is None:
         raise EspnParseError(f"event {event.id}: no start time")
     home, away = competitors_by_side(comp, event.id)
@@ -70,13 +69,3 @@ def _team(c: EspnCompetitor, game_id: str) -> TeamRef:
         nickname=t.name or "",
         espn_id=t.id or c.id or "",
     )
-
-
-def _parse_time(raw: str | None) -> datetime | None:
-    if not raw:
-        return None
-    try:
-        parsed = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
