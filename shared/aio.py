@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 
 async def wait_event(event: asyncio.Event, timeout_s: float) -> bool:
@@ -17,3 +18,15 @@ async def wait_event(event: asyncio.Event, timeout_s: float) -> bool:
     except TimeoutError:
         return event.is_set()
     return True
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Capped exponential back-off for reconnecting: ``base_s * 2**failures`` seconds, at most ``cap_s``."""
+
+    base_s: float = 0.1
+    cap_s: float = 5.0
+
+    def delay_s(self, failures: int) -> float:
+        """Seconds to wait after ``failures`` consecutive failures (1 for the first)."""
+        return min(self.cap_s, self.base_s * float(2 ** min(max(failures - 1, 0), 32)))

@@ -7,7 +7,8 @@ and only then XACK. A handler exception leaves the entry pending; it is retried 
 
 On start a consumer first finishes its own pending entries; every ``claim_idle_ms / 2`` it takes over
 entries another consumer has left idle for ``claim_idle_ms`` (XAUTOCLAIM), so a dead consumer's work is
-picked up. Stopping is between entries: the one in hand is finished and acked.
+picked up. Stopping is between entries: the one in hand is finished and acked. Redis going away is
+waited out with back-off (see :meth:`StreamConsumer.run`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis.exceptions
+
+from shared.aio import Backoff, wait_event
+from shared.bus.redis_conn import REDIS_UNAVAILABLE
 from shared.bus.streams import dead_letter
 from shared.db.uow import Store, UnitOfWork
 from shared.messages import DecodeError, Message, decode
@@ -31,6 +36,7 @@ from shared.metrics import (
 )
 
 log = logging.getLogger(__name__)
+RECONNECT = Backoff(base_s=0.1, cap_s=5.0)
 
 Handler = Callable[[Message, UnitOfWork], Awaitable[None]]
 FaultHook = Callable[[str, Message], None]
@@ -69,6 +75,8 @@ class ConsumerState:
     duplicates: int = 0
     dead_lettered: int = 0
     failures: int = 0
+    reconnects: int = 0
+    connected: bool = True
     last_errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -83,14 +91,17 @@ class StreamConsumer:
         handler: Handler,
         *,
         fault_hook: FaultHook | None = None,
+        backoff: Backoff = RECONNECT,
     ) -> None:
         self._redis = redis
         self._store = store
         self.config = config
         self._handler = handler
         self._fault_hook = fault_hook
+        self._backoff = backoff
         self.state = ConsumerState()
         self._retry_due_at: float | None = None
+        self._free_deliveries: dict[str, int] = {}  # entry id -> re-reads caused by reconnections
 
     async def ensure_group(self) -> None:
         """Create the group (reading from the start of the stream) if it does not exist."""
@@ -101,9 +112,33 @@ class StreamConsumer:
                 raise
 
     async def run(self, stopping: asyncio.Event) -> None:
-        """Consume until ``stopping`` is set; the entry in hand is finished and acked first."""
-        await self.ensure_group()
-        await self._drain_own_pending(stopping)
+        """Consume until ``stopping`` is set; the entry in hand is finished and acked first.
+
+        Redis going away does not end the consumer: it backs off (``backoff``), creates its group again
+        if Redis came back without it, then reads its own pending entries before new ones. An entry
+        whose XACK was lost is delivered again and, being in the inbox already, is only acked; deliveries
+        repeated because of a reconnection do not count towards ``max_deliveries``.
+        """
+        failures = 0
+        reconnecting = False
+        while not stopping.is_set():
+            try:
+                await self.ensure_group()
+                self.state.connected, failures = True, 0
+                await self._drain_own_pending(stopping, after_reconnect=reconnecting)
+                await self._consume(stopping)
+                return
+            except REDIS_UNAVAILABLE as e:
+                error: Exception = e
+            except redis.exceptions.ResponseError as e:
+                if "NOGROUP" not in str(e):  # Redis came back without our group (no persistence, or a flush)
+                    raise
+                error = e
+            failures += 1
+            reconnecting = True
+            await self._back_off(error, failures, stopping)
+
+    async def _consume(self, stopping: asyncio.Event) -> None:
         claim_every = self.config.claim_idle_ms / 2000
         last_claim = time.monotonic()
         while not stopping.is_set():
@@ -115,6 +150,21 @@ class StreamConsumer:
                 self._retry_due_at = None
                 await self._drain_own_pending(stopping)
             await self._read_new(stopping)
+
+    async def _back_off(self, error: Exception, failures: int, stopping: asyncio.Event) -> None:
+        self.state.connected = False
+        self.state.reconnects += 1
+        delay_s = self._backoff.delay_s(failures)
+        log.warning(
+            "stream consumer lost Redis; reconnecting",
+            extra={
+                "stream": self.config.stream,
+                "group": self.config.group,
+                "error": repr(error),
+                "retry_in_s": delay_s,
+            },
+        )
+        await wait_event(stopping, delay_s)
 
     async def _read_new(self, stopping: asyncio.Event) -> None:
         block_ms = self.config.block_ms
@@ -137,7 +187,7 @@ class StreamConsumer:
             return
         await self._process_all(entries, stopping)
 
-    async def _drain_own_pending(self, stopping: asyncio.Event) -> None:
+    async def _drain_own_pending(self, stopping: asyncio.Event, *, after_reconnect: bool = False) -> None:
         cursor = "0"
         while not stopping.is_set():
             reply = await self._redis.xreadgroup(
@@ -149,6 +199,9 @@ class StreamConsumer:
             entries = self._entries(reply)
             if not entries:
                 return
+            if after_reconnect:  # Redis counts this re-read as a delivery; the handler never failed on it
+                for entry in entries:
+                    self._free_deliveries[entry.entry_id] = self._free_deliveries.get(entry.entry_id, 0) + 1
             await self._with_delivery_counts(entries)
             await self._process_all(entries, stopping)
             cursor = entries[-1].entry_id
@@ -187,7 +240,8 @@ class StreamConsumer:
         )
         counts = {_text(r["message_id"]): int(r["times_delivered"]) for r in rows}
         for entry in entries:
-            entry.deliveries = counts.get(entry.entry_id, entry.deliveries)
+            delivered = counts.get(entry.entry_id, entry.deliveries)
+            entry.deliveries = max(1, delivered - self._free_deliveries.get(entry.entry_id, 0))
 
     async def _process_all(self, entries: list[_Entry], stopping: asyncio.Event) -> None:
         for entry in entries:
@@ -224,15 +278,14 @@ class StreamConsumer:
             self._record_failure(entry, e)
             return
         HANDLER_SECONDS.labels(cfg.stream, cfg.group).observe(time.perf_counter() - started)
-        self._fault("after_commit", message)
-        await self._redis.xack(cfg.stream, cfg.group, entry.entry_id)
-        self.state.last_errors.pop(entry.entry_id, None)
-        if fresh:
+        if fresh:  # counted once committed: if the XACK below is lost, the redelivery is a duplicate
             self.state.handled += 1
             MESSAGES_HANDLED.labels(cfg.stream, cfg.group).inc()
         else:
             self.state.duplicates += 1
             MESSAGES_DUPLICATE.labels(cfg.stream, cfg.group).inc()
+        self._fault("after_commit", message)
+        await self._ack(entry)
 
     def _record_failure(self, entry: _Entry, error: Exception) -> None:
         cfg = self.config
@@ -249,9 +302,14 @@ class StreamConsumer:
     async def _dead_letter(self, entry: _Entry, reason: str) -> None:
         cfg = self.config
         await dead_letter(self._redis, cfg.stream, cfg.group, cfg.consumer, entry.entry_id, entry.payload, reason)
-        await self._redis.xack(cfg.stream, cfg.group, entry.entry_id)
+        await self._ack(entry)
         self.state.dead_lettered += 1
         MESSAGES_DEAD_LETTERED.labels(cfg.stream, cfg.group).inc()
+
+    async def _ack(self, entry: _Entry) -> None:
+        await self._redis.xack(self.config.stream, self.config.group, entry.entry_id)
+        self.state.last_errors.pop(entry.entry_id, None)
+        self._free_deliveries.pop(entry.entry_id, None)
 
     def _fault(self, stage: str, message: Message) -> None:
         if self._fault_hook is not None:

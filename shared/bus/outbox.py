@@ -79,7 +79,10 @@ class OutboxRelay:
                 await self.flush()
             except Exception:  # noqa: BLE001 - Redis or the DB may be briefly away; rows wait
                 log.exception("outbox flush failed; rows stay queued")
-        await self.flush()
+        try:
+            await self.flush()
+        except Exception:  # noqa: BLE001 - the rows wait for the next start; stopping must not fail on them
+            log.exception("final outbox flush failed; rows stay queued for the next start")
 
     async def purge_sent(self, older_than_s: int) -> int:
         """Delete rows published more than ``older_than_s`` ago; return how many."""

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import os
 import socket
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from typing import Any
 
 import uvicorn
@@ -97,31 +97,45 @@ async def serve_until(server: EmbeddedServer, stopping: asyncio.Event) -> None:
             server.listener.close()
 
 
-def health_app(services: Sequence[Any], redis: Any, check_db: Callable[[], Any]) -> FastAPI:
-    """Build the health app for the services running in this process."""
+def health_app(
+    services: Sequence[Any],
+    redis: Any,
+    check_db: Callable[[], Any],
+    *,
+    problems: Callable[[], list[str]] = list,
+    check_timeout_s: float = 2.0,
+) -> FastAPI:
+    """Build the health app for the services running in this process.
+
+    ``/health`` answers 200 ``ok``, or 503 ``degraded`` with the problems: Redis or the database not
+    answering within ``check_timeout_s``, and whatever the services and ``problems`` report (e.g. a
+    consumer waiting for Redis).
+    """
     app = FastAPI(title="arbees health", docs_url=None, redoc_url=None, openapi_url=None)
+
+    async def check(name: str, probe: Callable[[], Awaitable[Any]], found: list[str]) -> Any:
+        try:
+            async with asyncio.timeout(check_timeout_s):
+                return await probe()
+        except Exception as e:  # noqa: BLE001 - any failure is reported, none is raised
+            found.append(f"{name}: {type(e).__name__}")
+            return None
 
     @app.get("/health")
     async def health(response: Response) -> dict[str, Any]:
-        problems: list[str] = []
-        try:
-            await redis.ping()
-        except Exception as e:  # noqa: BLE001
-            problems.append(f"redis: {type(e).__name__}")
-        try:
-            await check_db()
-        except Exception as e:  # noqa: BLE001
-            problems.append(f"database: {type(e).__name__}")
-        fleet = []
-        try:
-            fleet = [{**hb.model_dump(mode="json"), "healthy": is_healthy(hb)} for hb in await read_heartbeats(redis)]
-        except Exception as e:  # noqa: BLE001
-            problems.append(f"heartbeats: {type(e).__name__}")
-        if problems:
+        found: list[str] = []
+        await check("redis", redis.ping, found)
+        await check("database", check_db, found)
+        beats = await check("heartbeats", lambda: read_heartbeats(redis), found)
+        fleet = [{**hb.model_dump(mode="json"), "healthy": is_healthy(hb)} for hb in beats or []]
+        found += problems()
+        for service in services:
+            found += service.problems() if hasattr(service, "problems") else []
+        if found:
             response.status_code = 503
         return {
-            "status": "ok" if not problems else "degraded",
-            "problems": problems,
+            "status": "ok" if not found else "degraded",
+            "problems": found,
             "services": {s.name: s.health_details() for s in services},
             "fleet": fleet,
         }

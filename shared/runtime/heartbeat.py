@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
 from shared.aio import wait_event
 from shared.bus import keys
+from shared.bus.redis_conn import REDIS_UNAVAILABLE
 from shared.messages import DecodeError, Heartbeat, decode, encode, utc_now
 
 log = logging.getLogger(__name__)
@@ -66,13 +67,23 @@ async def heartbeat_loop(
     instance_id: str,
     interval_s: float,
     stopping: asyncio.Event,
+    problems: Callable[[], list[str]] = list,
 ) -> None:
-    """Beat for every service until ``stopping``; then mark them stopping."""
+    """Beat for every service until ``stopping``; then mark them stopping.
+
+    A service beats ``degraded`` while it or the process (``problems``) reports a problem. A beat that
+    fails (Redis away) is skipped, not retried: the next one follows ``interval_s`` later, so beats
+    resume by themselves when Redis is back.
+    """
     started_at = utc_now()
     while not stopping.is_set():
+        shared = problems()
         for service in services:
+            status: Literal["ok", "degraded"] = "degraded" if shared or _problems(service) else "ok"
             try:
-                await beat(redis, service.name, instance_id, started_at, interval_s, "ok", service.health_details())
+                await beat(redis, service.name, instance_id, started_at, interval_s, status, service.health_details())
+            except REDIS_UNAVAILABLE as e:
+                log.warning("heartbeat skipped: Redis unavailable", extra={"service": service.name, "error": repr(e)})
             except Exception:  # noqa: BLE001 - a missed beat must not stop the service
                 log.exception("heartbeat failed", extra={"service": service.name})
         await wait_event(stopping, interval_s)
@@ -81,3 +92,8 @@ async def heartbeat_loop(
             await beat(redis, service.name, instance_id, started_at, interval_s, "stopping", {})
         except Exception:  # noqa: BLE001
             log.warning("final heartbeat failed", extra={"service": service.name})
+
+
+def _problems(service: Any) -> list[str]:
+    found = getattr(service, "problems", None)
+    return list(found()) if callable(found) else []

@@ -97,7 +97,9 @@ async def run_services(
 
 def _health_server(services: Sequence[Service], infra: Infra) -> EmbeddedServer:
     settings = infra.settings
-    app = health_app(services, infra.redis, lambda: infra.pool.fetchval("SELECT 1"))
+    app = health_app(
+        services, infra.redis, lambda: infra.pool.fetchval("SELECT 1"), problems=infra.market_data.problems
+    )
     host, port = settings.health_host, settings.health_port
     return make_server(app, host, port, host_setting="ARBEES_HEALTH_HOST", port_setting="ARBEES_HEALTH_PORT")
 
@@ -116,7 +118,14 @@ async def _run(
         SERVICE_UP.labels(service.name).set(1)
         log.info("service started", extra={"service": service.name})
     ctx.spawn(
-        heartbeat_loop(infra.redis, services, settings.instance_id, settings.heartbeat_interval_s, stopping),
+        heartbeat_loop(
+            infra.redis,
+            services,
+            settings.instance_id,
+            settings.heartbeat_interval_s,
+            stopping,
+            problems=infra.market_data.problems,
+        ),
         name="heartbeat",
     )
     if ready is not None:

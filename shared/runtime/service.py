@@ -67,7 +67,15 @@ class Service(abc.ABC):
             details[f"{prefix}.handled"] = consumer.state.handled
             details[f"{prefix}.dead_lettered"] = consumer.state.dead_lettered
             details[f"{prefix}.failures"] = consumer.state.failures
+            details[f"{prefix}.reconnects"] = consumer.state.reconnects
         return details
+
+    def problems(self) -> list[str]:
+        """What keeps the service from working fully right now (empty when healthy).
+
+        Shown by ``/health`` and sent as a ``degraded`` heartbeat; by default, consumers waiting for Redis.
+        """
+        return [f"{c.config.stream}: consumer waiting for Redis" for c in self.consumers if not c.state.connected]
 
     def consume(
         self,
