@@ -6,7 +6,8 @@
   it); for every order the sum of its fills equals its ``filled_quantity`` and never exceeds its quantity.
 - **L3 messages**: no money stream has a pending entry in any consumer group, no dead-letter stream has
   an entry, and the outbox has no unsent row.
-- **L4 gates**: no order was created after its signal expired.
+- **L4 gates**: no order was created after its signal expired, and none while trading was halted
+  (``trading_state_log``).
 
 :func:`check_ledger` returns every problem found; ``ok`` is true only without any.
 """
@@ -104,11 +105,23 @@ async def _gates(conn: asyncpg.Connection) -> list[str]:
            JOIN signals s ON s.signal_id = i.signal_id
            WHERE o.created_at > (s.payload->>'expires_at')::timestamptz"""
     )
-    return [
+    problems = [
         f"order {r['client_order_id']} created {r['created_at'].isoformat()} after its signal expired "
         f"{r['expires_at'].isoformat()}"
         for r in rows
     ]
+    halted = await conn.fetch(
+        """SELECT o.client_order_id, o.created_at, l.reason
+           FROM orders o CROSS JOIN LATERAL (
+               SELECT state, reason FROM trading_state_log
+               WHERE changed_at <= o.created_at ORDER BY changed_at DESC, id DESC LIMIT 1) l
+           WHERE l.state = 'halted'"""
+    )
+    problems += [
+        f"order {r['client_order_id']} created {r['created_at'].isoformat()} while trading was halted ({r['reason']})"
+        for r in halted
+    ]
+    return problems
 
 
 async def _streams(redis: Any) -> list[str]:

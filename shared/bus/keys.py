@@ -19,6 +19,7 @@ GAME_STATE: Final = "game_state"
 MARKET_PRICE: Final = "market_price"
 WIN_PROBABILITY: Final = "win_probability"
 SHARD_ASSIGNMENT: Final = "shard_assignment"
+TRADING_STATE: Final = "trading_state"
 
 
 def dead_letter(stream: str) -> str:

@@ -2,7 +2,14 @@
 
 from shared.messages.base import Message, derive_id, utc_now
 from shared.messages.codec import MESSAGE_TYPES, AnyMessage, DecodeError, decode, encode
-from shared.messages.fleet import AssignShard, FeeSpec, GameAssignment, Heartbeat, InstrumentRef
+from shared.messages.fleet import (
+    AssignShard,
+    FeeSpec,
+    GameAssignment,
+    Heartbeat,
+    InstrumentRef,
+    TradingStateChanged,
+)
 from shared.messages.market_data import GameStateUpdated, MarketPriceUpdated, WinProbabilityUpdated
 from shared.messages.orders import OrderDenied, OrderFilled, OrderUpdated, SubmitOrder
 from shared.messages.positions import MarketSettled, PositionUpdated
@@ -28,6 +35,7 @@ __all__ = [
     "SignalGenerated",
     "SignalLeg",
     "SubmitOrder",
+    "TradingStateChanged",
     "WinProbabilityUpdated",
     "decode",
     "derive_id",

@@ -13,7 +13,7 @@ from typing import Annotated, Any, TypeAlias
 from pydantic import Field, TypeAdapter, ValidationError
 
 from shared.messages.base import Message
-from shared.messages.fleet import AssignShard, Heartbeat
+from shared.messages.fleet import AssignShard, Heartbeat, TradingStateChanged
 from shared.messages.market_data import GameStateUpdated, MarketPriceUpdated, WinProbabilityUpdated
 from shared.messages.orders import OrderDenied, OrderFilled, OrderUpdated, SubmitOrder
 from shared.messages.positions import MarketSettled, PositionUpdated
@@ -31,7 +31,8 @@ AnyMessage: TypeAlias = Annotated[
     | PositionUpdated
     | MarketSettled
     | AssignShard
-    | Heartbeat,
+    | Heartbeat
+    | TradingStateChanged,
     Field(discriminator="type"),
 ]
 
@@ -50,6 +51,7 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         MarketSettled,
         AssignShard,
         Heartbeat,
+        TradingStateChanged,
     )
 }
 SUPPORTED_VERSIONS: dict[str, int] = {

@@ -79,3 +79,13 @@ class Heartbeat(Message):
     started_at: UtcDatetime
     interval_s: float = Field(gt=0)
     details: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
+class TradingStateChanged(Message):
+    """The fleet's trading state changed (halt or resume); the persisted row is the truth, this is the bell."""
+
+    type: Literal["trading_state_changed"] = "trading_state_changed"
+    schema_version: Literal[1] = 1
+    state: Literal["active", "halted"]
+    reason: str
+    source: str

@@ -33,7 +33,7 @@ def _price(bid: str = "0.55") -> MarketPriceUpdated:
 
 
 def test_every_message_type_has_tag_and_version() -> None:
-    assert len(MESSAGE_TYPES) == 12
+    assert len(MESSAGE_TYPES) == 13
     for name, cls in MESSAGE_TYPES.items():
         assert cls.model_fields["type"].default == name
         assert cls.model_fields["schema_version"].default == 1
