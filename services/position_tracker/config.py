@@ -20,3 +20,7 @@ class PositionTrackerSettings(ArbeesSettings):
     snapshot_interval_s: float = Field(default=60.0, gt=0)
     settlement_watch: bool = True
     settlement_interval_s: float = Field(default=30.0, gt=0)
+    max_daily_loss_cents: int = Field(
+        default=50_000, gt=0, description="today's realized + unrealized loss beyond this halts trading"
+    )
+    drawdown_interval_s: float = Field(default=5.0, gt=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -48,8 +49,9 @@ async def mark_for(bus: MarketDataBus, venue: str, market_id: str, outcome_id: s
 class FillHandler:
     """Applies each fill once to its position."""
 
-    def __init__(self, bus: MarketDataBus) -> None:
+    def __init__(self, bus: MarketDataBus, on_applied: Callable[[], None] | None = None) -> None:
         self._bus = bus
+        self._on_applied = on_applied
 
     async def __call__(self, message: Message, uow: UnitOfWork) -> None:
         assert isinstance(message, OrderFilled)
@@ -80,6 +82,8 @@ class FillHandler:
             status,
         )
         await uow.emit(keys.POSITIONS, _update(fill, fill.game_id, state, mark, status, fill.paper))
+        if self._on_applied is not None:
+            self._on_applied()
 
 
 class SettlementHandler:

@@ -12,6 +12,8 @@ from markets.kalshi.rest import KalshiRestClient
 from markets.polymarket.config import PolymarketSettings
 from markets.polymarket.gamma import GammaClient
 from services.position_tracker.config import PositionTrackerSettings
+from services.position_tracker.drawdown import DrawdownGuard, loss_limit
+from services.position_tracker.guarded import halting_on_error
 from services.position_tracker.handlers import FillHandler, SettlementHandler
 from services.position_tracker.marks import Marker, snapshot_loop
 from services.position_tracker.settlement import SettlementWatcher
@@ -31,11 +33,25 @@ class PositionTrackerService(Service):
         super().__init__(settings)
         self.tracker_settings = settings
         self.watcher: SettlementWatcher | None = None
+        self.drawdown: DrawdownGuard | None = None
 
     async def start(self, ctx: ServiceContext) -> None:
         infra = ctx.infra
-        self.consume(ctx, keys.FILLS, FillHandler(infra.market_data), (OrderFilled,))
-        self.consume(ctx, keys.SETTLEMENTS, SettlementHandler(), (MarketSettled,))
+        s = self.tracker_settings
+        self.drawdown = DrawdownGuard(
+            infra.pool,
+            infra.market_data,
+            paper=s.trading_mode == "paper",
+            max_daily_loss=loss_limit(s.max_daily_loss_cents),
+            interval_s=s.drawdown_interval_s,
+        )
+        fills = halting_on_error(
+            FillHandler(infra.market_data, self.drawdown.poke), infra.pool, infra.market_data, "fill"
+        )
+        settlements = halting_on_error(SettlementHandler(), infra.pool, infra.market_data, "settlement")
+        self.consume(ctx, keys.FILLS, fills, (OrderFilled,))
+        self.consume(ctx, keys.SETTLEMENTS, settlements, (MarketSettled,))
+        ctx.spawn(self.drawdown.run(ctx.stopping), name="position_tracker:drawdown")
         marker = Marker(infra.pool, infra.market_data, self.tracker_settings.mark_min_interval_s)
         ctx.spawn(marker.follow(ctx.stopping), name="position_tracker:prices")
         ctx.spawn(marker.flush_loop(ctx.stopping), name="position_tracker:marks")
@@ -73,4 +89,7 @@ class PositionTrackerService(Service):
         details = super().health_details()
         if self.watcher is not None:
             details["settlements_emitted"] = self.watcher.emitted
+        if self.drawdown is not None and self.drawdown.last_pnl is not None:
+            details["daily_pnl"] = str(self.drawdown.last_pnl)
+            details["drawdown_tripped"] = self.drawdown.tripped
         return details
