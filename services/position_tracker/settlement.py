@@ -18,6 +18,7 @@ import httpx
 
 from markets.kalshi.rest import KalshiRestClient
 from markets.polymarket.gamma import GammaClient
+from services.position_tracker.crosscheck import alert_on_disagreement
 from shared.aio import wait_event
 from shared.bus import keys
 from shared.db.uow import Store
@@ -83,6 +84,11 @@ class SettlementWatcher:
             found.extend(await self._polymarket_results(polymarket))
         if not found:
             return 0
+        for message in found:
+            try:
+                await alert_on_disagreement(self._store.pool, message)
+            except Exception:  # noqa: BLE001 - the cross-check must never hold a settlement back
+                log.exception("settlement cross-check with ESPN failed")
         async with self._store.unit_of_work() as uow:
             for message in found:
                 await uow.emit(keys.SETTLEMENTS, message)
