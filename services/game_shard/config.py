@@ -28,6 +28,9 @@ class GameShardSettings(ArbeesSettings):
     max_book_age_s: float = Field(default=30.0, gt=0)
     max_state_age_s: float = Field(default=30.0, gt=0, description="no successful ESPN read this long: stale")
     model_weight: float = Field(default=0.5, ge=0, le=1)
+    arbitrage: bool = Field(default=True, description="signal cross-venue arbitrage")
+    arbitrage_strategy: str = "cross_venue_arb_v1"
+    arbitrage_min_edge_cents: int = Field(default=1, ge=0, le=100)
     espn_feed: Literal["on", "off"] = "on"
     espn_poll_s: float = Field(default=2.0, gt=0)
     kalshi_feed: Literal["auto", "ws", "rest", "off"] = "auto"

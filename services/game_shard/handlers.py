@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from markets.espn.poller import content_of
+from services.game_shard.arbitrage import arbitrage_signal, pairs_with
 from services.game_shard.book import ShardBook
 from services.game_shard.config import GameShardSettings
 from services.game_shard.edges import model_edge_signal
@@ -98,6 +99,8 @@ class GameShardHandlers:
             wp = self.book.probabilities.get(game.game_id)
             if wp is not None:
                 signals.extend(self._signals_for_game(game, wp))
+        if self.settings.arbitrage:
+            signals.extend(self._arbitrage_for(top.key))
         if signals:
             async with self._store.unit_of_work() as uow:
                 await self._emit(uow, signals)
@@ -133,14 +136,43 @@ class GameShardHandlers:
                 out.append(signal)
         return out
 
+    def _arbitrage_for(self, key: str) -> list[SignalGenerated]:
+        """Arbitrage signals of every pair that includes ``key``, from fresh tops of live or coming games."""
+        now = utc_now()
+        out = []
+        games = {g.game_id: g for g, _ in self.book.instruments_for_price(key)}
+        for game in games.values():
+            state = self.book.states.get(game.game_id)
+            if state is not None and state.status == "post":
+                continue
+            for pair in pairs_with(game, key):
+                top_a, top_b = self.book.prices.get(pair[0].key), self.book.prices.get(pair[1].key)
+                if top_a is None or top_b is None:
+                    continue
+                if any((now - t.ts_event).total_seconds() > self.settings.max_book_age_s for t in (top_a, top_b)):
+                    continue
+                if self._cooling_down(_signal_key(pair[0].key, pair[1].key), now):
+                    continue
+                signal = arbitrage_signal(
+                    strategy=self.settings.arbitrage_strategy,
+                    game=game,
+                    pair=pair,
+                    tops=(top_a, top_b),
+                    min_edge=Decimal(self.settings.arbitrage_min_edge_cents) / 100,
+                    now=now,
+                    ttl=timedelta(seconds=self.settings.signal_ttl_s),
+                )
+                if signal is not None:
+                    out.append(signal)
+        return out
+
     def _cooling_down(self, key: str, now: datetime) -> bool:
         last = self.book.last_signal_at.get(key)
         return last is not None and (now - last).total_seconds() < self.settings.signal_cooldown_s
 
     async def _emit(self, uow: UnitOfWork, signals: list[SignalGenerated]) -> None:
         for signal in signals:
-            leg = signal.legs[0]
-            key = f"{leg.venue}:{leg.market_id}:{leg.outcome_id}"
+            key = _signal_key(*(f"{leg.venue}:{leg.market_id}:{leg.outcome_id}" for leg in signal.legs))
             if not await _insert_signal(uow, signal):
                 continue
             await uow.emit(keys.SIGNALS, signal)
@@ -156,6 +188,11 @@ class GameShardHandlers:
                     "correlation_id": str(signal.correlation_id),
                 },
             )
+
+
+def _signal_key(*instrument_keys: str) -> str:
+    """The cooldown key of a signal: its instrument, or ``arb:`` and the pair's keys."""
+    return instrument_keys[0] if len(instrument_keys) == 1 else "arb:" + "|".join(instrument_keys)
 
 
 async def _insert_game_state(uow: UnitOfWork, s: GameStateUpdated) -> None:
