@@ -34,7 +34,7 @@ class SignalGenerated(Message):
     schema_version: Literal[1] = 1
     signal_id: str = Field(min_length=1)
     strategy: str = Field(min_length=1)
-    kind: Literal["model_edge", "arbitrage"]
+    kind: Literal["model_edge", "arbitrage", "exit"]
     game_id: str = Field(min_length=1)
     legs: tuple[SignalLeg, ...] = Field(min_length=1)
     model_probability: float | None = Field(default=None, ge=0, le=1)
