@@ -80,3 +80,16 @@ def polymarket_fee(price: Decimal, size: Decimal, schedule: PolymarketFeeSchedul
         return ZERO.quantize(_POLY_FEE_STEP)
     base = (price * (ONE - price)) ** schedule.exponent
     return floor_to(size * schedule.rate * base, _POLY_FEE_STEP)
+
+
+def taker_fee_per_contract(
+    schedule: str, price: Decimal, *, fee_type: str = "quadratic", rate: Decimal | None = None, exponent: int = 1
+) -> Decimal:
+    """The taker fee of one contract at ``price`` on a market of ``schedule`` (``kalshi``/``polymarket``).
+
+    For Kalshi ``rate`` overrides the schedule's multiplier; for Polymarket it is the market's rate (none:
+    no fee). A Kalshi fee is rounded up per order, so the one-contract figure is the conservative one.
+    """
+    if schedule == "kalshi":
+        return kalshi_fee(price, ONE, fee_type=fee_type, multiplier=rate)
+    return polymarket_fee(price, ONE, PolymarketFeeSchedule(rate=rate or ZERO, exponent=exponent))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from shared.fees import PolymarketFeeSchedule, kalshi_fee, polymarket_fee
+from shared.fees import taker_fee_per_contract
 from shared.messages import (
     InstrumentRef,
     MarketPriceUpdated,
@@ -34,10 +34,8 @@ def instrument_probability(instrument: InstrumentRef, wp: WinProbabilityUpdated)
 
 def fee_per_contract(instrument: InstrumentRef, price: Decimal) -> Decimal:
     """The venue's taker fee for one contract at ``price``."""
-    if instrument.fees.schedule == "kalshi":
-        return kalshi_fee(price, ONE, fee_type=instrument.fees.fee_type, multiplier=instrument.fees.rate)
-    schedule = PolymarketFeeSchedule(rate=instrument.fees.rate or Decimal(0), exponent=instrument.fees.exponent)
-    return polymarket_fee(price, ONE, schedule)
+    f = instrument.fees
+    return taker_fee_per_contract(f.schedule, price, fee_type=f.fee_type, rate=f.rate, exponent=f.exponent)
 
 
 def market_mid(top: MarketPriceUpdated) -> Decimal | None:
