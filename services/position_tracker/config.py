@@ -24,3 +24,9 @@ class PositionTrackerSettings(ArbeesSettings):
         default=50_000, gt=0, description="today's realized + unrealized loss beyond this halts trading"
     )
     drawdown_interval_s: float = Field(default=5.0, gt=0)
+    exits: bool = Field(default=True, description="take-profit, stop-loss and model-flip exit signals")
+    exit_take_profit_cents: int = Field(default=20, gt=0, le=99)
+    exit_stop_loss_cents: int = Field(default=25, gt=0, le=99)
+    exit_model_flip_cents: int = Field(default=8, gt=0, le=99)
+    exit_interval_s: float = Field(default=2.0, gt=0)
+    exit_ttl_s: float = Field(default=10.0, gt=0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
+from decimal import Decimal
 from typing import ClassVar
 
 import httpx
@@ -13,6 +15,7 @@ from markets.polymarket.config import PolymarketSettings
 from markets.polymarket.gamma import GammaClient
 from services.position_tracker.config import PositionTrackerSettings
 from services.position_tracker.drawdown import DrawdownGuard, loss_limit
+from services.position_tracker.exits import ExitRules, ExitWatcher
 from services.position_tracker.guarded import halting_on_error
 from services.position_tracker.handlers import FillHandler, SettlementHandler
 from services.position_tracker.marks import Marker, snapshot_loop
@@ -34,6 +37,7 @@ class PositionTrackerService(Service):
         self.tracker_settings = settings
         self.watcher: SettlementWatcher | None = None
         self.drawdown: DrawdownGuard | None = None
+        self.exits: ExitWatcher | None = None
 
     async def start(self, ctx: ServiceContext) -> None:
         infra = ctx.infra
@@ -52,6 +56,15 @@ class PositionTrackerService(Service):
         self.consume(ctx, keys.FILLS, fills, (OrderFilled,))
         self.consume(ctx, keys.SETTLEMENTS, settlements, (MarketSettled,))
         ctx.spawn(self.drawdown.run(ctx.stopping), name="position_tracker:drawdown")
+        if s.exits:
+            rules = ExitRules(
+                take_profit=Decimal(s.exit_take_profit_cents) / 100,
+                stop_loss=Decimal(s.exit_stop_loss_cents) / 100,
+                model_flip=Decimal(s.exit_model_flip_cents) / 100,
+                ttl=timedelta(seconds=s.exit_ttl_s),
+            )
+            self.exits = ExitWatcher(infra.store, infra.market_data, rules, s.exit_interval_s)
+            ctx.spawn(self.exits.run(ctx.stopping), name="position_tracker:exits")
         marker = Marker(infra.pool, infra.market_data, self.tracker_settings.mark_min_interval_s)
         ctx.spawn(marker.follow(ctx.stopping), name="position_tracker:prices")
         ctx.spawn(marker.flush_loop(ctx.stopping), name="position_tracker:marks")
@@ -92,4 +105,6 @@ class PositionTrackerService(Service):
         if self.drawdown is not None and self.drawdown.last_pnl is not None:
             details["daily_pnl"] = str(self.drawdown.last_pnl)
             details["drawdown_tripped"] = self.drawdown.tripped
+        if self.exits is not None:
+            details["exit_signals"] = self.exits.emitted
         return details
