@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import ArbeesSettings
@@ -11,15 +11,16 @@ _PLACEHOLDERS = {"changeme", "change-me", "secret", "token", "password", "test"}
 
 
 class ApiSettings(ArbeesSettings):
-    """Where the API listens and the bearer token it requires."""
+    """Where the API listens and the bearer tokens it requires (read scope, and the control scope)."""
 
     model_config = SettingsConfigDict(env_prefix="API_")
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
     token: SecretStr | None = None
+    control_token: SecretStr | None = None
 
-    @field_validator("token")
+    @field_validator("token", "control_token")
     @classmethod
     def _no_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
         if value is None:
@@ -28,3 +29,9 @@ class ApiSettings(ArbeesSettings):
         if raw.lower() in _PLACEHOLDERS or len(raw) < 16:
             raise ValueError("must be a real secret of at least 16 characters")
         return value
+
+    @model_validator(mode="after")
+    def _separate_scopes(self) -> ApiSettings:
+        if self.token and self.control_token and self.token.get_secret_value() == self.control_token.get_secret_value():
+            raise ValueError("API_CONTROL_TOKEN must differ from API_TOKEN (separate scopes)")
+        return self

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.prices import Money, Price, Quantity
 
@@ -108,3 +108,28 @@ class MatchOut(BaseModel):
     home_outcome: str | None
     instruments: list[dict[str, object]]
     updated_at: datetime
+
+
+class TradingStateOut(BaseModel):
+    """The fleet's trading state (kill switch): ``halted`` also when missing or unreadable."""
+
+    state: str
+    halted: bool
+    reason: str
+    source: str
+    since: datetime | None
+
+
+class StateChangeIn(BaseModel):
+    """Why trading is halted or resumed (stored with the change; blank is refused)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500)
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("reason must not be blank")
+        return value.strip()

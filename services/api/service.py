@@ -1,4 +1,4 @@
-"""api service: serves the read API with uvicorn inside the runtime's task group."""
+"""api service: serves the read API and the control scope with uvicorn inside the runtime's task group."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class ApiService(Service):
         super().__init__(settings)
         self.api_settings = settings
         self.token = ""
+        self.control_token = ""
         self.server: EmbeddedServer | None = None
 
     async def start(self, ctx: ServiceContext) -> None:
@@ -33,7 +34,17 @@ class ApiService(Service):
         register_secret(self.token)
         if path is not None:
             log.info("API token not configured; using the generated one", extra={"token_file": str(path)})
-        app = create_app(ctx.infra.pool, ctx.infra.redis, self.token)
+        control = self.api_settings.control_token
+        self.control_token, control_path = load_or_create_token(
+            control.get_secret_value() if control else None, self.api_settings.data_dir, "api-control-token"
+        )
+        register_secret(self.control_token)
+        if control_path is not None:
+            log.info(
+                "API control token not configured; using the generated one",
+                extra={"token_file": str(control_path)},
+            )
+        app = create_app(ctx.infra.pool, ctx.infra.redis, self.token, self.control_token)
         host, port = self.api_settings.host, self.api_settings.port
         self.server = make_server(app, host, port, host_setting="API_HOST", port_setting="API_PORT")
         task = ctx.spawn(serve_until(self.server, ctx.stopping), name="api:http")

@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "services.cli.run_cmd",
     "services.cli.migrate_cmd",
     "services.cli.status_cmd",
+    "services.cli.halt_cmd",
     "services.cli.demo_cmd",
     "services.cli.sim_cmd",
     "services.cli.replay.command",

@@ -1,4 +1,8 @@
-"""``arbees status``: fleet health from heartbeats (Redis, or the local `run all` health endpoint)."""
+"""``arbees status``: the trading state (kill switch) and fleet health from heartbeats.
+
+The trading state comes from the database (DATABASE_URL or the embedded one); heartbeats from Redis, or
+the local `run all` health endpoint. An unreachable database shows as halted (fail closed).
+"""
 
 from __future__ import annotations
 
@@ -14,20 +18,46 @@ from shared.bus.redis_conn import connect_redis
 from shared.config import ArbeesSettings, ConfigError, load_settings
 from shared.messages import utc_now
 from shared.runtime.heartbeat import is_healthy, read_heartbeats
+from shared.runtime.infra import open_pool, resolve_database_url
+from shared.trading_state import TradingState, read_trading_state
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "status",
-        help="show fleet health from heartbeats",
+        help="show the trading state and fleet health from heartbeats",
         description=(
-            "List every service instance with its last heartbeat. Reads REDIS_URL when set; otherwise asks "
-            "the local `arbees run all` process on ARBEES_HEALTH_PORT. Exit code 1 if a service is missing "
-            "or unhealthy."
+            "Show the trading state (active or halted, why, by whom, since when) from DATABASE_URL (or the "
+            "embedded database), then every service instance with its last heartbeat. Reads REDIS_URL when "
+            "set; otherwise asks the local `arbees run all` process on ARBEES_HEALTH_PORT. Exit code 1 if a "
+            "service is missing or unhealthy."
         ),
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.set_defaults(handler=run)
+
+
+async def _trading_state(settings: ArbeesSettings) -> TradingState:
+    try:
+        dsn, _embedded = await resolve_database_url(settings)
+        pool = await open_pool(dsn)
+    except (ConfigError, OSError) as e:
+        return TradingState("halted", f"trading state unreadable ({e}): treated as halted", "fail-closed", None)
+    try:
+        return await read_trading_state(pool)
+    finally:
+        await pool.close()
+
+
+def _trading_json(state: TradingState) -> dict[str, Any]:
+    since = state.changed_at.isoformat() if state.changed_at else None
+    return {"state": state.state, "reason": state.reason, "source": state.source, "since": since}
+
+
+def _trading_line(state: TradingState) -> str:
+    since = state.changed_at.isoformat(timespec="seconds") if state.changed_at else "unknown"
+    label = "HALTED" if state.halted else "active"
+    return f"trading: {label} - {state.reason} (by {state.source or 'unknown'}, since {since})"
 
 
 async def _from_redis(url: str) -> list[dict[str, Any]]:
@@ -68,10 +98,15 @@ def _table(fleet: list[dict[str, Any]]) -> str:
 
 async def run(args: argparse.Namespace) -> int:
     settings = load_settings(ArbeesSettings)
+    trading = await _trading_state(settings)
     if settings.redis_url:
         fleet = await _from_redis(settings.redis_url)
     else:
         fleet = await _from_health_endpoint(settings.health_host, settings.health_port)
-    print(json.dumps(fleet, indent=2) if args.json else _table(fleet))
+    if args.json:
+        print(json.dumps({"trading": _trading_json(trading), "fleet": fleet}, indent=2))
+    else:
+        print(_trading_line(trading))
+        print(_table(fleet))
     healthy = {hb["service"] for hb in fleet if hb["healthy"]}
     return 0 if all(name in healthy for name in SERVICES) else 1

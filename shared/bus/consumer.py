@@ -9,6 +9,9 @@ On start a consumer first finishes its own pending entries; every ``claim_idle_m
 entries another consumer has left idle for ``claim_idle_ms`` (XAUTOCLAIM), so a dead consumer's work is
 picked up. Stopping is between entries: the one in hand is finished and acked. Redis going away is
 waited out with back-off (see :meth:`StreamConsumer.run`).
+
+An ``on_dead_letter`` hook runs before an entry is dead-lettered (the execution streams halt trading
+there, R18); if it fails the entry stays pending and is retried, so nothing is dead-lettered silently.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ RECONNECT = Backoff(base_s=0.1, cap_s=5.0)
 
 Handler = Callable[[Message, UnitOfWork], Awaitable[None]]
 FaultHook = Callable[[str, Message], None]
+DeadLetterHook = Callable[[str, str, str], Awaitable[None]]
+"""Called with ``(stream, entry_id, reason)`` before an entry is dead-lettered."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,12 +97,14 @@ class StreamConsumer:
         *,
         fault_hook: FaultHook | None = None,
         backoff: Backoff = RECONNECT,
+        on_dead_letter: DeadLetterHook | None = None,
     ) -> None:
         self._redis = redis
         self._store = store
         self.config = config
         self._handler = handler
         self._fault_hook = fault_hook
+        self._on_dead_letter = on_dead_letter
         self._backoff = backoff
         self.state = ConsumerState()
         self._retry_due_at: float | None = None
@@ -301,6 +308,12 @@ class StreamConsumer:
 
     async def _dead_letter(self, entry: _Entry, reason: str) -> None:
         cfg = self.config
+        if self._on_dead_letter is not None:
+            try:
+                await self._on_dead_letter(cfg.stream, entry.entry_id, reason)
+            except Exception as e:  # noqa: BLE001 - never dead-letter without its consequence (a halt)
+                self._record_failure(entry, e)
+                return
         await dead_letter(self._redis, cfg.stream, cfg.group, cfg.consumer, entry.entry_id, entry.payload, reason)
         await self._ack(entry)
         self.state.dead_lettered += 1

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import logging
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from shared.bus.consumer import ConsumerConfig, FaultHook, Handler, StreamConsumer
+from shared.bus import keys
+from shared.bus.consumer import ConsumerConfig, DeadLetterHook, FaultHook, Handler, StreamConsumer
 from shared.config import ArbeesSettings
 from shared.messages import Message
 from shared.runtime.infra import Infra
+from shared.trading_state import halt
+
+log = logging.getLogger(__name__)
+# A dead-lettered message on these streams is an order or fill the fleet lost track of: halt (R18).
+EXECUTION_STREAMS = (keys.ORDER_SUBMIT, keys.ORDER_EVENTS, keys.FILLS)
 
 
 @dataclass(slots=True)
@@ -101,7 +108,27 @@ class Service(abc.ABC):
             ),
             handler,
             fault_hook=ctx.fault_hook,
+            on_dead_letter=halt_on_dead_letter(ctx.infra, self.name) if stream in EXECUTION_STREAMS else None,
         )
         self.consumers.append(consumer)
         self.consumer_tasks.append(ctx.spawn(consumer.run(ctx.stopping), name=f"{self.name}:{stream}"))
         return consumer
+
+
+def halt_on_dead_letter(infra: Infra, service: str) -> DeadLetterHook:
+    """A dead-letter hook that halts trading, naming the stream and entry, and logs an alert line."""
+
+    async def hook(stream: str, entry_id: str, reason: str) -> None:
+        log.critical(
+            "ALERT: execution message dead-lettered; halting trading",
+            extra={"stream": stream, "entry_id": entry_id, "reason": reason, "service": service},
+        )
+        async with infra.pool.acquire() as conn:
+            await halt(
+                conn,
+                f"dead-lettered {stream} entry {entry_id}: {reason}",
+                f"{service}:dead_letter",
+                bus=infra.market_data,
+            )
+
+    return hook
