@@ -31,8 +31,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from markets.base import Accepted
 from markets.journal import FileOrderJournal
-from markets.kalshi.exec_settings import ExplicitKalshiSettings
 from markets.kalshi.execution import KalshiExecutionEngine
+from markets.kalshi.execution.settings import ExplicitKalshiSettings
 from markets.sim.kalshi.auth import KeyRegistry
 from markets.sim.kalshi.exchange import KalshiExchange
 from markets.sim.kalshi.inprocess import serve_in_process

@@ -5,7 +5,7 @@
 - :mod:`markets.polymarket.trading` — authenticated CLOB calls through py-clob-client-v2, off the event loop.
 - :mod:`markets.polymarket.ws_market` / :mod:`markets.polymarket.ws_user` — market and user channels.
 - :mod:`markets.polymarket.execution` — :class:`PolymarketExecutionEngine`, real orders behind
-  :class:`markets.base.ExecutionEngine` (helpers in ``exec_*.py``).
+  :class:`markets.base.ExecutionEngine` (helpers in its sub-modules).
 - :mod:`markets.polymarket.geoblock` — the geoblock probe and the :class:`~markets.polymarket.geoblock.TradingGate`
   that stops trading for good once the venue says this location may not trade.
 

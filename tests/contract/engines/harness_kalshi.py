@@ -20,9 +20,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from markets.journal import FileOrderJournal
-from markets.kalshi.exec_options import ExecutionOptions
-from markets.kalshi.exec_settings import ExplicitKalshiSettings
 from markets.kalshi.execution import KalshiExecutionEngine
+from markets.kalshi.execution.options import ExecutionOptions
+from markets.kalshi.execution.settings import ExplicitKalshiSettings
 from markets.kalshi.rest import KalshiRestClient
 from markets.sim.kalshi.auth import KeyRegistry
 from markets.sim.kalshi.exchange import KalshiExchange

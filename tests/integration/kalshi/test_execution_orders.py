@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from markets.base import Accepted, FillReport, OrderReport, Rejected
-from markets.kalshi.exec_options import ExecutionOptions
 from markets.kalshi.execution import KalshiExecutionEngine
+from markets.kalshi.execution.options import ExecutionOptions
 from shared.orders.state import OrderStatus
 from tests.contract.engines.harness_kalshi import build_engine
 from tests.integration.kalshi.conftest import KEY_A, KEY_B, TICKER, Sim

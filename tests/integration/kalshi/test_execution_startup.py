@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from markets.base import OrderRequest, Rejected
-from markets.kalshi.exec_options import ExecutionOptions
 from markets.kalshi.execution import KalshiExecutionEngine
+from markets.kalshi.execution.options import ExecutionOptions
 from shared.errors import AuthOrClock, Retryable
 from tests.contract.engines.harness_kalshi import TEST_MAX_CLOCK_SKEW_S, build_engine
 from tests.integration.kalshi.conftest import KEY_A, TICKER, Sim
@@ -135,7 +135,7 @@ async def test_a_venue_refusal_is_rejected_as_sent_with_the_venue_code(sim: Sim,
 
 
 def test_from_settings_needs_a_key(sim: Sim) -> None:
-    from markets.kalshi.exec_settings import ExplicitKalshiSettings
+    from markets.kalshi.execution.settings import ExplicitKalshiSettings
 
     with pytest.raises(ValueError, match="KALSHI_API_KEY_ID"):
         KalshiExecutionEngine.from_settings(ExplicitKalshiSettings(base_url=sim.rest_url))

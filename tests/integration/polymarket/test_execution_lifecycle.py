@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from markets.base import Accepted, ExecutionEngine, OrderReport, OrderRequest, Rejected
-from markets.polymarket.exec_checks import GTD_SECURITY_BUFFER_S
+from markets.polymarket.execution.checks import GTD_SECURITY_BUFFER_S
 from shared.fees import PolymarketFeeSchedule, polymarket_fee
 from shared.orders.state import OrderStatus
 from tests.contract.engines.harness_polymarket import ExecEnv, execution_env

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from markets.kalshi.exec_mapping import ack_status, book_side, fill_report, venue_status, yes_leg
+from markets.kalshi.execution.mapping import ack_status, book_side, fill_report, venue_status, yes_leg
 from markets.kalshi.models import KalshiFill, KalshiOrder, OrderAck
 from shared.orders.state import OrderStatus
 

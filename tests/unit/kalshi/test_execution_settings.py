@@ -11,9 +11,9 @@ import pytest
 from markets.kalshi import parsing as p
 from markets.kalshi import schemas as w
 from markets.kalshi.config import PRODUCTION_REST_URL, PRODUCTION_WS_URL
-from markets.kalshi.exec_queries import _decode_cursor, _encode_cursor
-from markets.kalshi.exec_settings import engine_settings, signer_for, ws_url_for
-from markets.kalshi.execution import _check_simple, new_client_order_id
+from markets.kalshi.execution.engine import _check_simple, new_client_order_id
+from markets.kalshi.execution.queries import _decode_cursor, _encode_cursor
+from markets.kalshi.execution.settings import engine_settings, signer_for, ws_url_for
 from markets.sim.kalshi.stats import RequestStats, _endpoint, percentile
 from tests.unit.kalshi.keys import pkcs8_pem, private_key
 
@@ -93,8 +93,8 @@ async def test_the_live_switch_builds_this_engine_behind_the_caps(tmp_path: Path
     from markets.base import ExecutionEngine
     from markets.caps import CappedEngine, LiveCaps
     from markets.factory import EngineConfig, build_live
-    from markets.kalshi.exec_settings import ExplicitKalshiSettings
     from markets.kalshi.execution import KalshiExecutionEngine
+    from markets.kalshi.execution.settings import ExplicitKalshiSettings
 
     kalshi = ExplicitKalshiSettings(
         base_url="http://127.0.0.1:9/trade-api/v2",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from markets.base import FillReport, OrderReport
-from markets.kalshi.exec_tracker import OrderTracker, TrackedOrder
+from markets.kalshi.execution.tracker import OrderTracker, TrackedOrder
 from markets.kalshi.models import KalshiFill, KalshiOrder, OrderAck
 from shared.orders.state import OrderStatus
 

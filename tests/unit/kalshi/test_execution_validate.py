@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from markets.base import OrderRequest
-from markets.kalshi.exec_validate import BalanceGate, check_market, check_request, on_grid, worst_case_cost
+from markets.kalshi.execution.validate import BalanceGate, check_market, check_request, on_grid, worst_case_cost
 from markets.kalshi.models import KalshiBalance, MarketInfo, PriceBand
 
 D = Decimal

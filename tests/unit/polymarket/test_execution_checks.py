@@ -14,19 +14,19 @@ from markets.base import OrderRequest, Rejected
 from markets.journal import MemoryOrderJournal
 from markets.polymarket import parsing
 from markets.polymarket.config import PolymarketSettings
-from markets.polymarket.exec_account import decode_cursor, encode_cursor, fill_page
-from markets.polymarket.exec_checks import (
+from markets.polymarket.execution import PolymarketExecutionEngine
+from markets.polymarket.execution.account import decode_cursor, encode_cursor, fill_page
+from markets.polymarket.execution.checks import (
     check_funds,
     check_market,
     check_shape,
     gtd_expiration,
     order_cost,
 )
-from markets.polymarket.exec_heartbeat import DeadManSwitch
-from markets.polymarket.exec_journal import default_journal_path, journal_state
-from markets.polymarket.exec_markets import MarketInfo
-from markets.polymarket.exec_tracker import OrderTracker
-from markets.polymarket.execution import PolymarketExecutionEngine
+from markets.polymarket.execution.heartbeat import DeadManSwitch
+from markets.polymarket.execution.journal import default_journal_path, journal_state
+from markets.polymarket.execution.markets import MarketInfo
+from markets.polymarket.execution.tracker import OrderTracker
 from shared.errors import Geoblocked, Retryable
 from shared.fees import PolymarketFeeSchedule
 from shared.orders.state import OrderStatus

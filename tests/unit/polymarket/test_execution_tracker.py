@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from markets.base import FillReport, OrderReport, OrderRequest
 from markets.polymarket import parsing
-from markets.polymarket.exec_fills import advances, our_parts
-from markets.polymarket.exec_tracker import EXTERNAL, OrderTracker
+from markets.polymarket.execution.fills import advances, our_parts
+from markets.polymarket.execution.tracker import EXTERNAL, OrderTracker
 from markets.polymarket.types import PostOrderResult
 from shared.fees import PolymarketFeeSchedule
 from shared.orders.state import OrderStatus

@@ -1,6 +1,6 @@
 """Cancels and read-backs of the Kalshi engine: orders, fills, positions, balance as Arbees reports.
 
-Everything read here also feeds the tracker (through :class:`~markets.kalshi.exec_intake.EvidenceIntake`),
+Everything read here also feeds the tracker (through :class:`~markets.kalshi.execution.intake.EvidenceIntake`),
 so a query is also a reconciliation: a fill first seen here is applied (once) and streamed, an order
 found closed is closed. Cancels use V2 ``DELETE /portfolio/events/orders/{id}``; a cancel whose answer
 is lost (or a 404 because the order already closed) is followed by a read of the order — a pending
@@ -16,11 +16,11 @@ from datetime import UTC, datetime, timedelta
 
 from markets.base import BalanceReport, FillPage, FillReport, OrderReport, PositionReport
 from markets.journal import OrderJournal
-from markets.kalshi.exec_intake import EvidenceIntake
-from markets.kalshi.exec_lookup import VenueLookup
-from markets.kalshi.exec_options import ExecutionOptions
-from markets.kalshi.exec_submit import SubmitPath
-from markets.kalshi.exec_tracker import OrderTracker, TrackedOrder
+from markets.kalshi.execution.intake import EvidenceIntake
+from markets.kalshi.execution.lookup import VenueLookup
+from markets.kalshi.execution.options import ExecutionOptions
+from markets.kalshi.execution.submit import SubmitPath
+from markets.kalshi.execution.tracker import OrderTracker, TrackedOrder
 from markets.kalshi.models import KalshiFill, KalshiOrder
 from markets.kalshi.rest import KalshiRestClient, paginate
 from shared.errors import Ambiguous, AuthOrClock

@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 import httpx
 
 from markets.journal import OrderJournal
-from markets.polymarket import exec_journal as jn
 from markets.polymarket.clob import ClobReader
-from markets.polymarket.exec_tracker import OrderTracker, TrackedOrder
+from markets.polymarket.execution import journal as jn
+from markets.polymarket.execution.tracker import OrderTracker, TrackedOrder
 from markets.polymarket.geoblock import TradingGate, check_geoblock
 from markets.polymarket.trading import ClobTrader
 from markets.preflight import check_clock

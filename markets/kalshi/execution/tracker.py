@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from markets.base import FillReport, OrderReport, Side
-from markets.kalshi.exec_mapping import ack_status, direction_of, fill_report, venue_status
+from markets.kalshi.execution.mapping import ack_status, direction_of, fill_report, venue_status
 from markets.kalshi.models import KalshiFill, KalshiOrder, OrderAck, OutcomeSide
 from shared.orders.state import TERMINAL, OrderStatus, can_transition
 from shared.prices import ONE, ZERO

@@ -1,7 +1,7 @@
 """Account reads for the Polymarket engine: fill pages with a cursor, positions, balance, foreign orders.
 
 - **Fills** come from ``/data/trades`` (``after`` = Unix seconds), each trade split into our parts
-  (:mod:`markets.polymarket.exec_fills`) and deduplicated through the tracker, failed ones left out.
+  (:mod:`markets.polymarket.execution.fills`) and deduplicated through the tracker, failed ones left out.
   The cursor is ours, opaque: the ``(time, trade id, client order id)`` key of the last fill returned;
   the next page re-reads from one second before it and skips everything up to and including it.
 - **Positions**: the tokens we have traded (from ``/data/trades``), each with the venue's
@@ -25,7 +25,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from markets.base import BalanceReport, FillPage, FillReport, OrderReport, PositionReport
-from markets.polymarket.exec_tracker import EXTERNAL, OrderTracker, Update
+from markets.polymarket.execution.tracker import EXTERNAL, OrderTracker, Update
 from markets.polymarket.trading import ClobTrader
 from markets.polymarket.types import OrderUpdate, TradeUpdate
 from shared.orders.state import OrderStatus

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 from markets.base import FillReport
 from markets.journal import JournalEntry, OrderJournal
-from markets.kalshi.exec_lookup import VenueLookup
-from markets.kalshi.exec_tracker import OrderTracker, TrackedOrder
-from markets.kalshi.exec_validate import BalanceGate
+from markets.kalshi.execution.lookup import VenueLookup
+from markets.kalshi.execution.tracker import OrderTracker, TrackedOrder
+from markets.kalshi.execution.validate import BalanceGate
 from markets.kalshi.models import KalshiFill, KalshiOrder
 from shared.orders.state import TERMINAL
 from shared.prices import ZERO

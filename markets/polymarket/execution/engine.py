@@ -1,14 +1,14 @@
 """The Polymarket execution engine: real limit orders on the CLOB (V2) behind :class:`markets.base.ExecutionEngine`.
 
-A submit is checked before anything is sent (:mod:`~markets.polymarket.exec_checks`: shape, market rules
-from :mod:`~markets.polymarket.exec_markets`, funds), then signed, journalled with its **expected order
-hash** and posted **once** (:mod:`~markets.polymarket.exec_submit`). Polymarket has no idempotency key:
+A submit is checked before anything is sent (:mod:`.checks`: shape, market rules
+from :mod:`~markets.polymarket.execution.markets`, funds), then signed, journalled with its **expected order
+hash** and posted **once** (:mod:`~markets.polymarket.execution.submit`). Polymarket has no idempotency key:
 an answer lost after sending is :class:`~markets.base.Unknown` carrying the hash, resolved from the user
-WebSocket or REST (:mod:`~markets.polymarket.exec_sync`), never by posting again; the same
+WebSocket or REST (:mod:`~markets.polymarket.execution.sync`), never by posting again; the same
 ``client_order_id`` submitted again returns the journalled order's state. ``delayed`` (sports matching
-delay) is accepted and pending. All evidence is merged in :mod:`~markets.polymarket.exec_tracker`: fills
+delay) is accepted and pending. All evidence is merged in :mod:`~markets.polymarket.execution.tracker`: fills
 once per ``(trade, order)``, ``provisional`` until CONFIRMED, void when FAILED. While any order may rest,
-the venue heartbeat is kept alive (:mod:`~markets.polymarket.exec_heartbeat`); when the engine stops or
+the venue heartbeat is kept alive (:mod:`~markets.polymarket.execution.heartbeat`); when the engine stops or
 freezes, the venue cancels what rests about 10 s later (R19).
 
 References
@@ -43,18 +43,18 @@ from markets.base import (
     Rejected,
 )
 from markets.journal import OrderJournal
-from markets.polymarket import exec_account as account
-from markets.polymarket import exec_journal as jn
 from markets.polymarket.clob import ClobReader
 from markets.polymarket.config import PolymarketSettings
-from markets.polymarket.exec_checks import check_market, check_shape, refuse, request_from_args
-from markets.polymarket.exec_heartbeat import DeadManSwitch
-from markets.polymarket.exec_markets import MarketDirectory, UnknownMarket
-from markets.polymarket.exec_preflight import preflight, recover
-from markets.polymarket.exec_publish import Publisher
-from markets.polymarket.exec_submit import Submitter, result_of
-from markets.polymarket.exec_sync import VenueSync
-from markets.polymarket.exec_tracker import OrderTracker, TrackedOrder, Update
+from markets.polymarket.execution import account as account
+from markets.polymarket.execution import journal as jn
+from markets.polymarket.execution.checks import check_market, check_shape, refuse, request_from_args
+from markets.polymarket.execution.heartbeat import DeadManSwitch
+from markets.polymarket.execution.markets import MarketDirectory, UnknownMarket
+from markets.polymarket.execution.preflight import preflight, recover
+from markets.polymarket.execution.publish import Publisher
+from markets.polymarket.execution.submit import Submitter, result_of
+from markets.polymarket.execution.sync import VenueSync
+from markets.polymarket.execution.tracker import OrderTracker, TrackedOrder, Update
 from markets.polymarket.gamma import GammaClient
 from markets.polymarket.geoblock import TradingGate
 from markets.polymarket.retry import Backoff
@@ -349,7 +349,7 @@ class PolymarketExecutionEngine:
         Accepted
             The venue has the order (resting, filled, or ``delayed``); ``report`` is its state.
         Rejected
-            ``sent=False``: refused before sending (reason and ``code`` from :mod:`exec_checks`, or
+            ``sent=False``: refused before sending (reason and ``code`` from :mod:`.checks`, or
             ``geoblocked``, ``close_only``, ``not_started``, ``market_info_unavailable``,
             ``balance_unavailable``). ``sent=True``: the venue refused it (``venue_rejected``,
             ``venue_busy`` for 425/429/503, ``auth_or_clock`` for 401 — not retried, ``geoblocked``).
@@ -515,7 +515,7 @@ class PolymarketExecutionEngine:
         """Our fills (``/data/trades``) after ``since`` or ``cursor``, oldest first.
 
         Failed trades are left out, MATCHED/MINED ones are ``provisional``; quantities in shares, prices and
-        fees in pUSD. The cursor is opaque (see :mod:`~markets.polymarket.exec_account`). Without
+        fees in pUSD. The cursor is opaque (see :mod:`~markets.polymarket.execution.account`). Without
         ``since`` or ``cursor`` every trade of the account is read.
         """
         page, updates = await account.read_fills(self._trader, self._tracker, since, cursor)

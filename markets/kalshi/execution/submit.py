@@ -1,7 +1,7 @@
 """The Kalshi submit path: check, journal, send with one ``client_order_id``, resolve what is ambiguous.
 
 1. Refuse before sending (``Rejected(sent=False)``): malformed request, unknown or inactive market,
-   off-grid price, size below the minimum, insufficient balance (:mod:`~markets.kalshi.exec_validate`),
+   off-grid price, size below the minimum, insufficient balance (:mod:`~markets.kalshi.execution.validate`),
    or an engine whose key or clock was refused (the AuthOrClock latch, cleared by a successful
    ``start()``).
 2. Journal the intent (``pending``) **before** the first byte is sent.
@@ -34,11 +34,11 @@ from decimal import Decimal
 from markets.base import Accepted, OrderRequest, OrderResult, Rejected, Unknown
 from markets.journal import JournalEntry, JournalState, OrderJournal
 from markets.kalshi.errors import VENUE
-from markets.kalshi.exec_lookup import VenueLookup
-from markets.kalshi.exec_mapping import WIRE_TIF, book_side, yes_leg
-from markets.kalshi.exec_options import ExecutionOptions
-from markets.kalshi.exec_tracker import OrderTracker, TrackedOrder
-from markets.kalshi.exec_validate import (
+from markets.kalshi.execution.lookup import VenueLookup
+from markets.kalshi.execution.mapping import WIRE_TIF, book_side, yes_leg
+from markets.kalshi.execution.options import ExecutionOptions
+from markets.kalshi.execution.tracker import OrderTracker, TrackedOrder
+from markets.kalshi.execution.validate import (
     BalanceGate,
     MarketCache,
     check_market,

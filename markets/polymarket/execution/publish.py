@@ -1,7 +1,7 @@
 """Where the engine's order and fill changes go: the order journal and the ``updates()`` subscribers.
 
 Each :class:`~markets.base.OrderReport` moves the order's journal entry (``unknown`` / ``acked`` /
-``final``, see :mod:`markets.polymarket.exec_journal`); a repeat of the same state is not written again.
+``final``, see :mod:`markets.polymarket.execution.journal`); a repeat of the same state is not written again.
 Every change is put on each subscriber's queue. The queues are unbounded: private events are never
 dropped (R16), so a subscriber must keep consuming.
 """
@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Sequence
 
 from markets.base import FillReport, OrderReport
 from markets.journal import OrderJournal
-from markets.polymarket.exec_journal import journal_state
-from markets.polymarket.exec_tracker import Update
+from markets.polymarket.execution.journal import journal_state
+from markets.polymarket.execution.tracker import Update
 
 
 class Publisher:

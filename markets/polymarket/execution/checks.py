@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from markets.base import OrderRequest, Rejected, TimeInForce
 from markets.polymarket.amounts import AMOUNT_DECIMALS, SIZE_STEP
-from markets.polymarket.exec_markets import MarketInfo
+from markets.polymarket.execution.markets import MarketInfo
 from shared.fees import PolymarketFeeSchedule, polymarket_fee
 from shared.prices import ONE, is_on_tick
 

@@ -4,13 +4,13 @@ Orders go out on the V2 endpoints with fixed-point strings (``POST``/``DELETE /p
 venues.md §1.4); state comes back from the private ``fill`` and ``user_orders`` WebSocket channels,
 with REST polling as the fallback and the audit. The pieces:
 
-- :mod:`~markets.kalshi.exec_submit` — pre-send checks, the journal, one ``client_order_id`` for every
+- :mod:`~markets.kalshi.execution.submit` — pre-send checks, the journal, one ``client_order_id`` for every
   send, ambiguous outcomes resolved by querying that id (``Accepted``/``Rejected``/``Unknown``);
-- :mod:`~markets.kalshi.exec_tracker` — statuses through :mod:`shared.orders.state`, fills counted once;
-- :mod:`~markets.kalshi.exec_intake`, :mod:`~markets.kalshi.exec_feed`, :mod:`~markets.kalshi.exec_reconcile`
-  — evidence from the WebSocket and REST;
-- :mod:`~markets.kalshi.exec_preflight` — clock (HTTP ``Date``), credentials and exchange status at start;
-- :mod:`~markets.kalshi.exec_queries` — orders, fills, positions and balance read back as Arbees reports.
+- :mod:`~markets.kalshi.execution.tracker` — statuses through :mod:`shared.orders.state`, fills counted once;
+- :mod:`~markets.kalshi.execution.intake`, :mod:`~markets.kalshi.execution.feed`,
+  :mod:`~markets.kalshi.execution.reconcile` — evidence from the WebSocket and REST;
+- :mod:`~markets.kalshi.execution.preflight` — clock (HTTP ``Date``), credentials and exchange status at start;
+- :mod:`~markets.kalshi.execution.queries` — orders, fills, positions and balance read back as Arbees reports.
 
 Quantities are contracts (``Decimal``, 0.01 steps), prices probability-scale ``Decimal`` on the order's
 outcome leg, money ``Decimal`` dollars. Run :meth:`~KalshiExecutionEngine.start` before trading and
@@ -46,17 +46,17 @@ from markets.base import (
 from markets.journal import FileOrderJournal, OrderJournal
 from markets.kalshi.config import KalshiSettings
 from markets.kalshi.errors import VENUE
-from markets.kalshi.exec_feed import PrivateFeed
-from markets.kalshi.exec_intake import EvidenceIntake
-from markets.kalshi.exec_lookup import VenueLookup
-from markets.kalshi.exec_options import ExecutionOptions
-from markets.kalshi.exec_preflight import PreflightResult, preflight
-from markets.kalshi.exec_queries import OrderQueries
-from markets.kalshi.exec_reconcile import Reconciler
-from markets.kalshi.exec_settings import engine_settings, signer_for
-from markets.kalshi.exec_submit import SubmitPath
-from markets.kalshi.exec_tracker import OrderTracker
-from markets.kalshi.exec_validate import BalanceGate, MarketCache
+from markets.kalshi.execution.feed import PrivateFeed
+from markets.kalshi.execution.intake import EvidenceIntake
+from markets.kalshi.execution.lookup import VenueLookup
+from markets.kalshi.execution.options import ExecutionOptions
+from markets.kalshi.execution.preflight import PreflightResult, preflight
+from markets.kalshi.execution.queries import OrderQueries
+from markets.kalshi.execution.reconcile import Reconciler
+from markets.kalshi.execution.settings import engine_settings, signer_for
+from markets.kalshi.execution.submit import SubmitPath
+from markets.kalshi.execution.tracker import OrderTracker
+from markets.kalshi.execution.validate import BalanceGate, MarketCache
 from markets.kalshi.models import KalshiFill, KalshiOrder
 from markets.kalshi.rest import KalshiRestClient
 from markets.kalshi.ws import KalshiWebSocket
@@ -102,7 +102,7 @@ class KalshiExecutionEngine:
     clock
         Wall-clock seconds; signs requests and is checked against the venue's clock at start.
     options
-        Engine tuning (:class:`~markets.kalshi.exec_options.ExecutionOptions`).
+        Engine tuning (:class:`~markets.kalshi.execution.options.ExecutionOptions`).
     """
 
     venue: Venue = "kalshi"

@@ -22,10 +22,10 @@ from datetime import datetime, timedelta
 
 from markets.journal import OrderJournal
 from markets.kalshi.errors import VENUE
-from markets.kalshi.exec_intake import EvidenceIntake
-from markets.kalshi.exec_lookup import VenueLookup
-from markets.kalshi.exec_options import ExecutionOptions
-from markets.kalshi.exec_tracker import OrderTracker
+from markets.kalshi.execution.intake import EvidenceIntake
+from markets.kalshi.execution.lookup import VenueLookup
+from markets.kalshi.execution.options import ExecutionOptions
+from markets.kalshi.execution.tracker import OrderTracker
 from markets.kalshi.models import KalshiFill
 from shared.orders.state import OrderStatus
 

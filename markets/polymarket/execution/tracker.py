@@ -28,7 +28,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from markets.base import FillReport, OrderReport, OrderRequest
-from markets.polymarket.exec_fills import FillPart, advances, is_provisional, our_parts
+from markets.polymarket.execution.fills import FillPart, advances, is_provisional, our_parts
 from markets.polymarket.types import OrderUpdate, PostOrderResult, TradeUpdate
 from shared.fees import PolymarketFeeSchedule
 from shared.orders.state import TERMINAL, OrderStatus, can_transition

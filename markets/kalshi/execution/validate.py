@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from markets.base import OrderRequest, Rejected
-from markets.kalshi.exec_mapping import yes_leg
+from markets.kalshi.execution.mapping import yes_leg
 from markets.kalshi.models import MarketInfo, PriceBand
 from markets.kalshi.rest import KalshiRestClient
 from shared.fees import kalshi_fee

@@ -31,7 +31,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 
-from markets.polymarket.exec_tracker import OrderTracker, TrackedOrder, Update
+from markets.polymarket.execution.tracker import OrderTracker, TrackedOrder, Update
 from markets.polymarket.trading import ClobTrader
 from markets.polymarket.types import OrderUpdate, TradeUpdate
 from markets.polymarket.ws_user import UserResync

@@ -1,6 +1,6 @@
 """The last steps of a Polymarket submit: sign, check funds, journal, post once, classify the answer.
 
-Called once the order's shape and market rules have passed (:mod:`markets.polymarket.exec_checks`).
+Called once the order's shape and market rules have passed (:mod:`markets.polymarket.execution.checks`).
 The V2 order is signed in a worker thread while the balance is read; the order is journalled with its
 expected hash *before* it is posted; it is posted exactly once. The answer is classified:
 
@@ -33,9 +33,9 @@ from decimal import Decimal
 
 from markets.base import Accepted, OrderRequest, OrderResult, Rejected, Unknown
 from markets.journal import OrderJournal
-from markets.polymarket.exec_checks import ORDER_TYPES, check_funds, gtd_expiration, order_cost, refuse
-from markets.polymarket.exec_markets import MarketInfo
-from markets.polymarket.exec_tracker import OrderTracker, TrackedOrder, Update
+from markets.polymarket.execution.checks import ORDER_TYPES, check_funds, gtd_expiration, order_cost, refuse
+from markets.polymarket.execution.markets import MarketInfo
+from markets.polymarket.execution.tracker import OrderTracker, TrackedOrder, Update
 from markets.polymarket.trading import ClobTrader, SignedOrder
 from markets.polymarket.types import Side
 from shared.errors import Ambiguous, AuthOrClock, Geoblocked, Retryable, VenueError

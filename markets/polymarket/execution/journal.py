@@ -21,7 +21,7 @@ from pathlib import Path
 
 from markets.base import OrderRequest, Side, TimeInForce
 from markets.journal import FileOrderJournal, JournalEntry, JournalState
-from markets.polymarket.exec_tracker import OrderTracker, TrackedOrder
+from markets.polymarket.execution.tracker import OrderTracker, TrackedOrder
 from shared.orders.state import TERMINAL, OrderStatus
 
 VENUE = "polymarket"
