@@ -35,6 +35,20 @@ async def summarise(pool: asyncpg.Pool, redis: Any, game_ids: Sequence[str]) -> 
             "FROM positions WHERE game_id = ANY($1::text[])",
             ids,
         )
+        kinds = {
+            r["kind"]: int(r["n"])
+            for r in await conn.fetch(
+                "SELECT kind, count(*) AS n FROM signals WHERE game_id = ANY($1::text[]) GROUP BY kind", ids
+            )
+        }
+        steps = {
+            r["step"]: int(r["n"])
+            for r in await conn.fetch(
+                """SELECT reason_code AS step, count(*) AS n FROM order_intents
+                   WHERE reason_code IN ('hedge', 'unwind') AND game_id = ANY($1::text[]) GROUP BY reason_code""",
+                ids,
+            )
+        }
         summary: dict[str, Any] = {
             "games": len(ids),
             "games_discovered": await count("SELECT count(*) FROM games WHERE game_id = ANY($1::text[])"),
@@ -46,6 +60,8 @@ async def summarise(pool: asyncpg.Pool, redis: Any, game_ids: Sequence[str]) -> 
             "probabilities": await count("SELECT count(*) FROM win_probabilities WHERE game_id = ANY($1::text[])"),
             "prices": await count("SELECT count(*) FROM market_prices WHERE $1::text[] IS NOT NULL"),
             "signals": await count("SELECT count(*) FROM signals WHERE game_id = ANY($1::text[])"),
+            "signals_by_kind": {k: kinds.get(k, 0) for k in ("model_edge", "arbitrage", "exit")},
+            "arbitrage_steps": {k: steps.get(k, 0) for k in ("hedge", "unwind")},
             "intents_approved": await count(
                 "SELECT count(*) FROM order_intents WHERE decision = 'approved' AND game_id = ANY($1::text[])"
             ),
@@ -78,6 +94,9 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         f"prices stored {summary['prices']}",
         f"signals {summary['signals']} -> approved {summary['intents_approved']}, denied {summary['intents_denied']}"
         f" -> orders {summary['orders']} -> paper fills {summary['fills']}",
+        "signals by kind: "
+        + ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in summary["signals_by_kind"].items())
+        + "; arbitrage legs hedged {hedge}, unwound {unwind}".format(**summary["arbitrage_steps"]),
         f"positions opened {summary['positions_opened']}, settled {summary['positions_settled']}: realized "
         f"${summary['realized_pnl']}, fees ${summary['fees_paid']}, net ${summary['net_pnl']}",
         "ledger check: ok (nothing lost, nothing doubled)"
