@@ -27,6 +27,18 @@ class ExecutionSettings(ArbeesSettings):
     paper_balance_cents: int = Field(default=100_000, gt=0)
     paper_matching_delay_s: float = Field(default=0.0, ge=0)
     reconcile_interval_s: float = Field(default=2.0, gt=0)
+    # Start-up reconciliation and the sweep (R03, R04, R12): fills read back this far; an approved intent
+    # without an order is re-published once this old, expired ("not sent") once older than the max age.
+    reconcile_fills_lookback_s: float = Field(default=86_400.0, gt=0)
+    unsent_intent_max_age_s: float = Field(default=60.0, gt=0)
+    republish_after_s: float = Field(default=10.0, ge=0)
+    sweep_interval_s: float = Field(default=30.0, gt=0)
+    # Venue health circuit (R20): consecutive server failures that open it, back-off before a probe
+    # (doubled per failed probe, capped), and how often a closed venue's exchange status is polled.
+    circuit_failure_threshold: int = Field(default=3, ge=1)
+    circuit_open_s: float = Field(default=5.0, gt=0)
+    circuit_open_max_s: float = Field(default=60.0, gt=0)
+    circuit_check_interval_s: float = Field(default=5.0, gt=0)
 
     @property
     def journals(self) -> Path:

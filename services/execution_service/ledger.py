@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -84,10 +85,13 @@ async def persist_before_send(conn: Any, ctx: OrderContext) -> str | None:
     existing = await conn.fetchval("SELECT status FROM orders WHERE client_order_id = $1", ctx.client_order_id)
     if existing is not None:
         return str(existing)
-    await conn.execute(
+    # RETURNING tells whether this insert won: a row written meanwhile (reconciliation expiring the intent)
+    # is returned as the status it already had, so the caller never sends an intent closed elsewhere.
+    inserted = await conn.fetchval(
         """INSERT INTO orders (client_order_id, intent_id, venue, game_id, market_id, outcome_id, side, limit_price,
                quantity, status, paper, correlation_id, time_in_force)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING""",
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT DO NOTHING
+           RETURNING status""",
         ctx.client_order_id,
         ctx.intent_id,
         ctx.venue,
@@ -102,7 +106,10 @@ async def persist_before_send(conn: Any, ctx: OrderContext) -> str | None:
         ctx.correlation_id,
         ctx.time_in_force,
     )
-    return None
+    if inserted is not None:
+        return None
+    existing = await conn.fetchval("SELECT status FROM orders WHERE client_order_id = $1", ctx.client_order_id)
+    return None if existing is None else str(existing)
 
 
 async def record_report(uow: UnitOfWork, ctx: OrderContext, report: OrderReport) -> bool:
@@ -223,3 +230,117 @@ def _updated(ctx: OrderContext, status: OrderStatus, report: OrderReport | None,
         reason=reason,
         paper=ctx.paper,
     )
+
+
+# -- reconciliation (R03/R04) -------------------------------------------------------------------
+
+EXTERNAL_GAME = "external"
+EXTERNAL_REASON = "EXTERNAL: found at the venue, not placed by Arbees"
+NOT_SENT = "not sent:"
+"""Prefix of the reason of an order row that never left the process (ledger L4 skips such rows)."""
+
+
+async def record_unsent(uow: UnitOfWork, intent: Any, status: OrderStatus, reason: str, *, paper: bool) -> None:
+    """Close an approved intent that was never sent: an order row ``status`` with ``reason`` ("not sent: ...").
+
+    Idempotent: an intent that already has an order row is left as it is.
+    """
+    ctx = OrderContext(
+        client_order_id=intent["client_order_id"],
+        intent_id=intent["intent_id"],
+        venue=intent["venue"],
+        game_id=intent["game_id"],
+        market_id=intent["market_id"],
+        outcome_id=intent["outcome_id"],
+        side=intent["side"],
+        limit_price=intent["limit_price"],
+        quantity=intent["quantity"],
+        time_in_force="ioc",
+        paper=paper,
+        correlation_id=derive_id("order", intent["client_order_id"]),
+    )
+    inserted = await _insert_order(uow.conn, ctx, status, f"{NOT_SENT} {reason}", None)
+    if inserted:
+        await uow.emit(keys.ORDER_EVENTS, _updated(ctx, status, None, f"{NOT_SENT} {reason}"))
+        log.warning("intent not sent", extra={"client_order_id": ctx.client_order_id, "reason": reason})
+
+
+async def record_external(uow: UnitOfWork, venue: Venue, report: OrderReport, paper: bool) -> OrderContext:
+    """Store an order found at the venue that we did not place: a row tagged EXTERNAL, then its report."""
+    cid = report.client_order_id or f"venue:{report.venue_order_id}"
+    ctx = OrderContext(
+        client_order_id=cid,
+        intent_id=None,
+        venue=venue,
+        game_id=EXTERNAL_GAME,
+        market_id=report.market_id,
+        outcome_id=report.outcome_id,
+        side=report.side,
+        limit_price=report.limit_price if report.limit_price is not None else Decimal(0),
+        quantity=report.quantity,
+        time_in_force="gtc",
+        paper=paper,
+        correlation_id=derive_id("order", cid),
+    )
+    await _insert_order(uow.conn, ctx, report.status, EXTERNAL_REASON, None)
+    await record_report(uow, ctx, replace(report, client_order_id=cid, reason=EXTERNAL_REASON))
+    return ctx
+
+
+async def close_fill_gap(uow: UnitOfWork, ctx: OrderContext, report: OrderReport) -> bool:
+    """Add one synthetic fill when the venue counts more filled than the fills it listed (R04).
+
+    Its id is a pure function of the order and the filled quantity it brings the order to, so running
+    reconciliation again adds nothing. True if a fill was added.
+    """
+    have = await uow.conn.fetchval(
+        "SELECT COALESCE(SUM(quantity), 0) FROM fills WHERE client_order_id = $1", ctx.client_order_id
+    )
+    gap = report.filled_quantity - have
+    if gap <= 0:
+        return False
+    trade_id = f"recon-{derive_id('reconcile-fill', ctx.venue, ctx.client_order_id, report.filled_quantity).hex}"
+    fill = FillReport(
+        venue_trade_id=trade_id,
+        client_order_id=ctx.client_order_id,
+        venue_order_id=report.venue_order_id,
+        price=report.avg_fill_price if report.avg_fill_price is not None else ctx.limit_price,
+        quantity=gap,
+        fee=Decimal(0),
+        liquidity="taker",
+        ts=datetime.now(UTC),
+    )
+    if await _insert_fill(uow, ctx, fill):
+        await uow.emit(keys.FILLS, _filled(ctx, fill))
+        log.warning(
+            "synthetic fill added by reconciliation (venue filled more than it listed)",
+            extra={"client_order_id": ctx.client_order_id, "venue": ctx.venue, "quantity": str(gap)},
+        )
+        return True
+    return False
+
+
+async def _insert_order(
+    conn: Any, ctx: OrderContext, status: OrderStatus, reason: str, venue_order_id: str | None
+) -> bool:
+    result = await conn.execute(
+        """INSERT INTO orders (client_order_id, intent_id, venue, venue_order_id, game_id, market_id, outcome_id,
+               side, limit_price, quantity, status, reason, paper, correlation_id, time_in_force)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING""",
+        ctx.client_order_id,
+        ctx.intent_id,
+        ctx.venue,
+        venue_order_id,
+        ctx.game_id,
+        ctx.market_id,
+        ctx.outcome_id,
+        ctx.side,
+        ctx.limit_price,
+        ctx.quantity,
+        status.value,
+        reason,
+        ctx.paper,
+        ctx.correlation_id,
+        ctx.time_in_force,
+    )
+    return bool(result.endswith(" 1"))

@@ -7,9 +7,11 @@ from typing import ClassVar
 
 from markets.base import ExecutionEngine
 from services.execution_service import engines as engine_setup
+from services.execution_service import sweep
 from services.execution_service.config import ExecutionSettings
 from services.execution_service.handlers import SubmitHandler
 from services.execution_service.reconcile import reconcile_loop
+from services.execution_service.recovery import Reconciler
 from shared.bus import keys
 from shared.messages import SubmitOrder
 from shared.prices import Venue
@@ -27,6 +29,9 @@ class ExecutionService(Service):
         self.exec_settings = settings
         self.engines: dict[Venue, ExecutionEngine] = {}
         self.disabled: dict[Venue, str] = {}
+        # The venue circuit (R20): the submit path asks ``circuit.allow(venue)`` and reports ``circuit.record``.
+        self.circuit = sweep.build_circuit(settings)
+        self.reconciler: Reconciler | None = None
 
     async def start(self, ctx: ServiceContext) -> None:
         infra = ctx.infra
@@ -34,6 +39,8 @@ class ExecutionService(Service):
         self.disabled = await engine_setup.start_all(self.engines)
         engine_setup.log_trading_mode(self.exec_settings.trading_mode, self.engines, self.disabled)
         ctx.spawn(self._close_on_stop(ctx.stopping), name="execution_service:engines")
+        # Nothing is consumed before the venues are reconciled; a failure raises ReconciliationFailed (R04).
+        self.reconciler = await sweep.start_recovery(ctx, self.engines, self.circuit, self.exec_settings)
         handler = SubmitHandler(self.engines, infra.pool, self.disabled)
         self.consume(ctx, keys.ORDER_SUBMIT, handler, (SubmitOrder,))
         ctx.spawn(
@@ -55,4 +62,5 @@ class ExecutionService(Service):
         details["mode"] = self.exec_settings.trading_mode
         for venue, reason in self.disabled.items():
             details[f"{venue}.disabled"] = reason
+        details.update(sweep.health(self.circuit, self.reconciler, list(self.engines)))
         return details
