@@ -91,7 +91,9 @@ def map_response(status: int, body: Any, *, mutation: bool, headers: Mapping[str
         Decoded JSON (a dict) or text.
     mutation
         True for a request that may change venue state (order post, cancel, API-key creation): an answer
-        that does not prove the request failed becomes :class:`Ambiguous`.
+        that does not prove the request failed becomes :class:`Ambiguous`. Every 5xx is such an answer,
+        a 503 with the venue's JSON included (issue 9: the order may have been taken before the
+        failure was reported; resolve by the expected order hash, never by posting again).
     headers
         Response headers (``Retry-After``).
     """
@@ -104,8 +106,6 @@ def map_response(status: int, body: Any, *, mutation: bool, headers: Mapping[str
     if status in (401, 403):
         return AuthOrClock(message, **kw)
     if status in (429, 425):
-        return Retryable(message, retry_after_s=_retry_after(body, headers), **kw)
-    if status == 503 and (isinstance(body, Mapping) or not mutation):
         return Retryable(message, retry_after_s=_retry_after(body, headers), **kw)
     if 400 <= status < 500:
         return Rejected(message, **kw)

@@ -255,9 +255,10 @@ class ClobTrader:
         Rejected
             The venue refused the order (``success: false`` or a 400); nothing rests.
         AmbiguousSubmit
-            Timeout / transport failure / 5xx after the request may have arrived; ``order_id`` is the hash.
+            Timeout / transport failure / any 5xx (503 included) after the request may have arrived;
+            ``order_id`` is the hash to resolve it by.
         Retryable
-            429/425/503 with the venue's JSON: the order was not accepted; the caller may post a NEW order.
+            429/425: the order was not accepted; the caller may post a NEW order.
         """
         self._gate.check(opening=not reduces)
         try:

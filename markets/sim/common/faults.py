@@ -10,6 +10,8 @@ Kinds:
 - ``http_status``: answer ``status`` with ``body`` instead of handling the request.
 - ``accept_then_timeout``: handle the request (the order is accepted), then send nothing for ``hang_s``
   seconds and drop the connection — the client sees a timeout after the venue acted.
+- ``accept_then_status``: handle the request (the order is accepted), then answer ``status`` with
+  ``body`` instead of the real answer — a 5xx reported after the venue acted.
 - ``latency``: wait ``latency_ms`` before handling the request (or before each WebSocket frame).
 - ``ws_skip_seq``: skip one sequence number on the next sequenced message of ``channel``.
 - ``ws_freeze``: keep the socket open and answer pings, but send no data for ``hang_s`` seconds.
@@ -27,8 +29,10 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-FaultKind = Literal["http_status", "accept_then_timeout", "latency", "ws_skip_seq", "ws_freeze", "ws_drop"]
-HTTP_KINDS = ("http_status", "accept_then_timeout", "latency")
+FaultKind = Literal[
+    "http_status", "accept_then_timeout", "accept_then_status", "latency", "ws_skip_seq", "ws_freeze", "ws_drop"
+]
+HTTP_KINDS = ("http_status", "accept_then_timeout", "accept_then_status", "latency")
 WS_KINDS = ("ws_skip_seq", "ws_freeze", "ws_drop", "latency")
 
 Scope = MutableMapping[str, Any]
@@ -144,6 +148,11 @@ class FaultMiddleware:
             await asyncio.sleep(fault.latency_ms / 1000)
             await self.app(scope, receive, send)
         elif fault.kind == "http_status":
+            await _send_json(
+                send, fault.status, fault.body if fault.body is not None else self.error_body(fault.status)
+            )
+        elif fault.kind == "accept_then_status":
+            await self.app(scope, receive, _swallow)
             await _send_json(
                 send, fault.status, fault.body if fault.body is not None else self.error_body(fault.status)
             )

@@ -90,12 +90,34 @@ async def test_an_answer_lost_after_the_user_channel_showed_the_order_is_accepte
         assert env.posts() == 1
 
 
-async def test_a_503_on_post_is_a_definitive_refusal_and_nothing_rests(tmp_path: Path) -> None:
+async def test_a_503_on_post_is_unknown_not_a_rejection_and_is_never_reposted(tmp_path: Path) -> None:
     async with execution_env(tmp_path) as env:
         await env.control("faults", {"kind": "http_status", "status": 503, "path": "^/order$", "method": "POST"})
-        result = await env.engine.submit(_request(env.condition_id, env.token))
-        assert isinstance(result, Rejected) and result.sent and result.code == "venue_busy"
-        assert env.posts() == 1 and await env.engine.open_orders() == []
+        request = _request(env.condition_id, env.token)
+        result = await env.engine.submit(request)
+        assert isinstance(result, Unknown) and result.venue_order_id is not None, result
+        order = env.engine.tracker.get(request.client_order_id)
+        assert order is not None and order.status is OrderStatus.UNKNOWN  # resolved later by its hash
+        assert env.posts() == 1 and env.venue_order(result.venue_order_id) is None
+
+
+async def test_a_500_after_the_venue_took_the_order_resolves_to_accepted_by_the_order_hash(tmp_path: Path) -> None:
+    async with execution_env(tmp_path) as env:
+        await _mute_user_channel(env)
+        fault = {"kind": "accept_then_status", "status": 500, "path": "^/order$", "method": "POST"}
+        await env.control("faults", fault | {"body": {"error": "order timed out"}})
+        request = _request(env.condition_id, env.token)
+        result = await env.engine.submit(request)
+        assert isinstance(result, Unknown) and result.venue_order_id is not None, result
+        assert env.venue_order(result.venue_order_id) is not None  # the venue did take it
+
+        async def resolved() -> OrderReport | None:
+            order = env.engine.tracker.get(request.client_order_id)
+            return order.report() if order is not None and order.status is OrderStatus.ACCEPTED else None
+
+        report = await eventually(resolved)
+        assert report is not None and report.venue_order_id == result.venue_order_id
+        assert env.posts() == 1
 
 
 async def test_a_401_on_post_is_auth_or_clock_and_not_retried(tmp_path: Path) -> None:

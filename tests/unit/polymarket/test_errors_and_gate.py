@@ -31,7 +31,8 @@ def test_region_refusal_and_cloudflare_page_are_geoblocked(mutation: bool) -> No
         (403, {"error": "forbidden"}, False, AuthOrClock),
         (429, {"error": "Too Many Requests"}, False, Retryable),
         (425, {"error": "engine restarting"}, True, Retryable),
-        (503, {"error": "Trading is currently disabled", "retry_after_seconds": 79}, True, Retryable),
+        (503, {"error": "Trading is currently disabled", "retry_after_seconds": 79}, True, Ambiguous),
+        (503, {"error": "Trading is currently disabled", "retry_after_seconds": 79}, False, Retryable),
         (503, "upstream connect error", False, Retryable),
         (503, "upstream connect error", True, Ambiguous),
         (500, {"error": "order timed out"}, True, Ambiguous),
@@ -50,7 +51,7 @@ def test_status_mapping(status: int, body: object, mutation: bool, expected: typ
 
 def test_retry_after_from_body_or_header() -> None:
     from_body = map_response(
-        503, {"error": "post only", "code": "post_only_mode", "retry_after_seconds": 79}, mutation=True
+        503, {"error": "post only", "code": "post_only_mode", "retry_after_seconds": 79}, mutation=False
     )
     assert isinstance(from_body, Retryable) and from_body.retry_after_s == 79 and from_body.code == "post_only_mode"
     from_header = map_response(429, {"error": "Too Many Requests"}, mutation=False, headers={"Retry-After": "7"})
