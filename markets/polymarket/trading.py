@@ -49,7 +49,7 @@ from py_clob_client_v2.order_utils.model.order_data_v2 import order_to_json_v2
 from pydantic import SecretStr
 
 from markets.polymarket import parsing
-from markets.polymarket.amounts import OrderAmounts, limit_amounts
+from markets.polymarket.amounts import OrderAmounts, order_amounts
 from markets.polymarket.config import PolymarketSettings
 from markets.polymarket.errors import VENUE, AmbiguousSubmit, map_library_exception
 from markets.polymarket.geoblock import TradingGate
@@ -200,15 +200,19 @@ class ClobTrader:
         tick_size: Decimal,
         neg_risk: bool,
         expiration: int = 0,
+        order_type: OrderType = "GTC",
     ) -> SignedOrder:
         """Build and sign a V2 limit order (CPU only, no I/O; a few milliseconds).
+
+        ``order_type`` decides the amount precision: a FAK/FOK BUY gets the venue's market-buy amounts
+        (pUSD at 2 decimals, shares at 4; :func:`~markets.polymarket.amounts.market_buy_amounts`).
 
         Raises
         ------
         shared.prices.PriceError
             Off-tick price, unsupported tick, size under 0.01.
         """
-        amounts = limit_amounts(side, price, size, tick_size)
+        amounts = order_amounts(side, price, size, tick_size, order_type)
         builder = ExchangeOrderBuilderV2(
             self._exchanges[neg_risk], self._settings.chain_id, self._client.signer, generate_salt=_salt
         )
@@ -301,8 +305,15 @@ class ClobTrader:
         self._gate.check(opening=not reduces)
         signed = await asyncio.to_thread(
             lambda: self.sign_limit_order(
-                token_id, side, price, size, tick_size=tick_size, neg_risk=neg_risk, expiration=expiration
-            )
+                token_id,
+                side,
+                price,
+                size,
+                tick_size=tick_size,
+                neg_risk=neg_risk,
+                expiration=expiration,
+                order_type=order_type,
+            )  # fmt: skip
         )
         return signed, await self.post_order(signed, order_type=order_type, post_only=post_only, reduces=reduces)
 

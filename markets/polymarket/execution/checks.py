@@ -37,6 +37,10 @@ from shared.fees import PolymarketFeeSchedule, polymarket_fee
 from shared.prices import ONE, is_on_tick
 
 GTD_SECURITY_BUFFER_S = 60
+# The venue refuses a GTD whose ``expiration`` is under 3 minutes ahead, so with the 60 s buffer the shortest
+# life is 2 minutes; we keep a few seconds more for latency and clock skew (docs.polymarket.com/trading/place-orders).
+GTD_MIN_EXPIRATION_S = 180
+GTD_MARGIN_S = 5
 ORDER_TYPES: dict[TimeInForce, Literal["GTC", "GTD", "FOK", "FAK"]] = {
     "gtc": "GTC",
     "gtd": "GTD",
@@ -104,6 +108,14 @@ def check_shape(request: OrderRequest, now: datetime) -> Rejected | None:
         expires = request.expires_at
         if expires is None or expires.tzinfo is None or expires <= now:
             return refuse(request, "a GTD order needs a timezone-aware expires_at in the future", "invalid_order")
+        shortest = GTD_MIN_EXPIRATION_S - GTD_SECURITY_BUFFER_S + GTD_MARGIN_S
+        if (expires - now).total_seconds() < shortest:
+            reason = (
+                f"a GTD order must live at least {shortest} s (the venue wants its expiration, which adds the "
+                f"{GTD_SECURITY_BUFFER_S} s buffer, {GTD_MIN_EXPIRATION_S} s ahead); this one lives "
+                f"{(expires - now).total_seconds():.0f} s"
+            )
+            return refuse(request, reason, "invalid_expiration")
     elif request.expires_at is not None:
         return refuse(request, "expires_at is only for GTD orders", "invalid_order")
     return None

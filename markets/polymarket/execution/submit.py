@@ -110,6 +110,7 @@ class Submitter:
         signing = asyncio.to_thread(
             self._trader.sign_limit_order, request.outcome_id, side, request.limit_price, request.quantity,
             tick_size=info.tick, neg_risk=info.neg_risk, expiration=expiration,
+            order_type=ORDER_TYPES[request.time_in_force],
         )  # fmt: skip
         holding = self._trader.balance(None if request.side == "buy" else request.outcome_id)
         signed, held = await asyncio.gather(signing, holding, return_exceptions=True)

@@ -167,7 +167,7 @@ def gamma_market(
             "exponent": m.fee.exponent,
             "rate": m.fee.rate,
             "takerOnly": m.fee.taker_only,
-            "rebateRate": Decimal("0.25"),
+            "rebateRate": Decimal("0.15"),  # the sports maker rebate since 2026-07-10
         },
         "umaResolutionStatus": "resolved" if m.winner_index is not None else "",
         "secondsDelay": int(m.matching_delay_s) if m.matching_delay_s >= 1 else 0,

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 
 from markets.sim.polymarket import orders as v2
 from markets.sim.polymarket.auth import ApiKey, AuthError
-from markets.sim.polymarket.exchange import OrderError
+from markets.sim.polymarket.exchange import MARKET_BUY_PRECISION_ERROR, OrderError
 from markets.sim.polymarket.records import SimOrder
 from markets.sim.polymarket.state import GEOBLOCK_ERROR, SimState
 from markets.sim.polymarket.wire import error, respond, text
@@ -314,6 +314,9 @@ def _place(state: SimState, key: ApiKey, body: Any) -> dict[str, Any]:
     order_type = str(body.get("orderType", "GTC")).upper()
     if order_type not in ("GTC", "GTD", "FOK", "FAK"):
         raise OrderError(f"invalid order type {order_type}")
+    if order_type in ("FAK", "FOK") and order.side == "BUY":
+        if order.maker_amount % 10_000 or order.taker_amount % 100:  # 6-decimal units: 2 and 4 decimals
+            raise OrderError(MARKET_BUY_PRECISION_ERROR)
     post_only = bool(body.get("postOnly", False))
     if post_only and order_type not in ("GTC", "GTD"):
         raise OrderError("invalid post-only order: only GTC and GTD orders can be post-only")

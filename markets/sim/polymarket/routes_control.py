@@ -47,7 +47,7 @@ class MarketIn(BaseModel):
     tick_size: Decimal = Decimal("0.01")
     min_order_size: Decimal = Decimal("5")
     neg_risk: bool = False
-    fee_rate: Decimal = Decimal("0.03")
+    fee_rate: Decimal = Decimal("0.05")  # the sports taker rate since 2026-07-10
     matching_delay_s: float = Field(default=0.0, ge=0)
     game_id: str | None = None
     makers: bool = True

@@ -24,7 +24,9 @@ from markets.sim.replay_types import ReplayClock, ReplayGame
 from shared.fees import PolymarketFeeSchedule
 
 EASTERN = ZoneInfo("America/New_York")
-SPORTS_FEE = PolymarketFeeSchedule(rate=Decimal("0.03"), exponent=1, taker_only=True)
+# Sports taker fee rate 0.03 -> 0.05 and maker rebate 25% -> 15% since 2026-07-10 (docs.polymarket.com/changelog).
+SPORTS_FEE = PolymarketFeeSchedule(rate=Decimal("0.05"), exponent=1, taker_only=True)
+SPORTS_REBATE_RATE = Decimal("0.15")
 # league -> (its own tag id, label); every sports event also carries the shared tags 1 (Sports) and 100639 (Games).
 SPORT_TAGS = {
     "nba": ("745", "NBA"),

@@ -197,7 +197,7 @@ async def paper_polymarket_harness() -> AsyncIterator[EngineHarness]:
             source,
             starting_balance=BALANCE,
             poll_interval_s=POLL_S,
-            polymarket_fees=PolymarketFeeSchedule(rate=Decimal("0.03")),
+            polymarket_fees=PolymarketFeeSchedule(rate=Decimal("0.05")),  # sports taker rate since 2026-07-10
         )
         await engine.start()
         try:

@@ -126,7 +126,7 @@ async def test_a_delayed_sports_order_is_pending_then_matched(tmp_path: Path) ->
         report = await eventually(filled)
         assert report is not None
         (fill,) = report.fills
-        schedule = PolymarketFeeSchedule(rate=Decimal("0.03"), exponent=1, taker_only=True)
+        schedule = PolymarketFeeSchedule(rate=Decimal("0.05"), exponent=1, taker_only=True)  # sports since 2026-07-10
         assert fill.price == Decimal("0.55") and fill.quantity == 10 and fill.liquidity == "taker"
         assert fill.fee == polymarket_fee(Decimal("0.55"), Decimal(10), schedule)
         assert env.posts() == 1

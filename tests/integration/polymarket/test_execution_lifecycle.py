@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -13,9 +14,10 @@ import pytest
 
 from markets.base import Accepted, ExecutionEngine, OrderReport, OrderRequest, Rejected
 from markets.polymarket.execution.checks import GTD_SECURITY_BUFFER_S
+from shared.errors import Rejected as VenueRejected
 from shared.fees import PolymarketFeeSchedule, polymarket_fee
 from shared.orders.state import OrderStatus
-from tests.contract.engines.harness_polymarket import ExecEnv, execution_env
+from tests.contract.engines.harness_polymarket import TICK, ExecEnv, execution_env
 from tests.support import eventually
 
 
@@ -96,9 +98,9 @@ async def test_a_taker_fill_carries_the_published_fee(env: ExecEnv) -> None:
     result = await env.engine.place_limit_order(env.token, "buy", Decimal("0.55"), Decimal(10), order_type="FOK")
     assert isinstance(result, Accepted) and result.report.status is OrderStatus.FILLED
     (fill,) = result.report.fills
-    schedule = PolymarketFeeSchedule(rate=Decimal("0.03"), exponent=1, taker_only=True)
+    schedule = PolymarketFeeSchedule(rate=Decimal("0.05"), exponent=1, taker_only=True)  # sports since 2026-07-10
     assert fill.liquidity == "taker" and fill.fee == polymarket_fee(Decimal("0.55"), Decimal(10), schedule)
-    assert fill.fee == Decimal("0.07425")  # 10 x 0.03 x 0.55 x 0.45
+    assert fill.fee == Decimal("0.12375")  # 10 x 0.05 x 0.55 x 0.45
 
 
 async def test_fak_fills_what_it_can_and_the_rest_is_cancelled(env: ExecEnv) -> None:
@@ -117,25 +119,54 @@ async def test_fak_fills_what_it_can_and_the_rest_is_cancelled(env: ExecEnv) -> 
     assert "FAK" in nothing.reason
 
 
-async def test_a_gtd_order_carries_the_security_buffer_and_expires_on_time(env: ExecEnv) -> None:
-    expires_at = datetime.now(UTC) + timedelta(seconds=1.5)
+async def test_a_gtd_order_carries_the_security_buffer_and_a_short_one_is_refused(env: ExecEnv) -> None:
+    expires_at = datetime.now(UTC) + timedelta(seconds=150)  # expiration = now + 210 >= the venue's 180
     result = await env.engine.place_limit_order(
         env.token, "buy", Decimal("0.30"), Decimal(5), order_type="GTD", expires_at=expires_at
     )
-    assert isinstance(result, Accepted)
+    assert isinstance(result, Accepted) and result.report.status is OrderStatus.ACCEPTED
     venue = env.venue_order(result.report.venue_order_id)
     assert venue is not None and venue.order_type == "GTD"
     assert venue.expiration - expires_at.timestamp() == pytest.approx(GTD_SECURITY_BUFFER_S, abs=1)
-
-    async def expired() -> OrderReport | None:
-        report = await env.engine.order_status(result.client_order_id)
-        return report if report is not None and report.status is OrderStatus.EXPIRED else None
-
-    await eventually(expired, timeout=8)
+    short = await env.engine.place_limit_order(
+        env.token, "buy", Decimal("0.30"), Decimal(5), order_type="GTD",
+        expires_at=datetime.now(UTC) + timedelta(seconds=90),  # expiration now + 150: the venue refuses it
+    )  # fmt: skip
+    assert isinstance(short, Rejected) and not short.sent and short.code == "invalid_expiration"
     past = await env.engine.place_limit_order(
         env.token, "buy", Decimal("0.30"), Decimal(5), order_type="GTD", expires_at=datetime.now(UTC)
     )
     assert isinstance(past, Rejected) and not past.sent
+    assert env.posts() == 1
+
+
+async def test_the_venue_refuses_a_gtd_expiring_under_three_minutes_ahead(env: ExecEnv) -> None:
+    trader = env.engine._trader
+    short = int(time.time()) + GTD_SECURITY_BUFFER_S + 60  # 2 minutes ahead: under the 3 minute floor
+    with pytest.raises(VenueRejected, match="invalid expiration"):
+        await trader.place_limit_order(
+            env.token, "BUY", Decimal("0.30"), Decimal(5), tick_size=TICK, neg_risk=False, order_type="GTD",
+            expiration=short,
+        )  # fmt: skip
+    ok = int(time.time()) + 200
+    signed, answer = await trader.place_limit_order(
+        env.token, "BUY", Decimal("0.30"), Decimal(5), tick_size=TICK, neg_risk=False, order_type="GTD",
+        expiration=ok,
+    )  # fmt: skip
+    assert answer.status == "live" and env.venue_order(signed.order_id) is not None
+
+
+async def test_a_fak_buy_is_signed_with_market_buy_precision_and_the_venue_refuses_finer(env: ExecEnv) -> None:
+    await env.counterparty.offer(Decimal("0.57"), Decimal("20"))
+    # 7.33 x 0.57 = 4.1781: a limit order would carry 4 pUSD decimals, a market buy may carry only 2.
+    result = await env.engine.place_limit_order(env.token, "buy", Decimal("0.57"), Decimal("7.33"), order_type="FAK")
+    assert isinstance(result, Accepted) and result.report.filled_quantity > 0, result
+    trader = env.engine._trader
+    limit_signed = trader.sign_limit_order(
+        env.token, "BUY", Decimal("0.57"), Decimal("7.33"), tick_size=TICK, neg_risk=False
+    )  # GTC precision: maker 4.1781 pUSD
+    with pytest.raises(VenueRejected, match="max accuracy of 2 decimals"):
+        await trader.post_order(limit_signed, order_type="FAK")
 
 
 async def test_post_only_that_would_cross_is_refused_by_the_venue_and_nothing_rests(env: ExecEnv) -> None:

@@ -12,7 +12,7 @@ from py_clob_client_v2.clob_types import RoundConfig
 from py_clob_client_v2.order_builder.builder import ROUNDING_CONFIG, OrderBuilder
 from pydantic import ValidationError
 
-from markets.polymarket.amounts import AMOUNT_DECIMALS, UNIT, limit_amounts
+from markets.polymarket.amounts import AMOUNT_DECIMALS, UNIT, limit_amounts, market_buy_amounts, order_amounts
 from markets.polymarket.config import PolymarketSettings
 from shared.logs import JsonFormatter
 from shared.prices import PriceError
@@ -103,3 +103,36 @@ def test_settings_defaults_and_secret_redaction(monkeypatch: pytest.MonkeyPatch)
 def test_settings_refuse_bad_values(overrides: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         PolymarketSettings(**overrides)  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tick=st.sampled_from(sorted(AMOUNT_DECIMALS)),
+    steps=st.integers(min_value=1, max_value=10_000),
+    cents=st.integers(min_value=1, max_value=100_000),
+)
+def test_market_buy_amounts_fit_the_venue_caps_and_stay_within_the_limit(tick: Decimal, steps: int, cents: int) -> None:
+    price = tick * steps
+    if not tick <= price <= 1 - tick:
+        return
+    size = Decimal(cents) / 100
+    if size * price < Decimal("0.01"):
+        with pytest.raises(PriceError):
+            market_buy_amounts(price, size, tick)
+        return
+    amounts = market_buy_amounts(price, size, tick)
+    assert amounts.maker_amount % 10_000 == 0 and amounts.taker_amount % 100 == 0  # 2 and 4 decimals
+    spend, shares = Decimal(amounts.maker_amount) / UNIT, Decimal(amounts.taker_amount) / UNIT
+    assert spend <= size * price and shares <= size  # never more money or shares than asked for
+    assert (spend / shares / tick).quantize(Decimal(1)) * tick == price  # the venue rounds back to the price
+
+
+def test_order_amounts_use_market_precision_only_for_fak_and_fok_buys() -> None:
+    price, size, tick = Decimal("0.57"), Decimal("7.33"), Decimal("0.01")
+    limit = limit_amounts("BUY", price, size, tick)
+    assert limit.maker_amount == 4_178_100  # 4.1781 pUSD: fine for a limit order
+    for kind in ("FAK", "FOK"):
+        market = order_amounts("BUY", price, size, tick, kind)
+        assert (market.maker_amount, market.taker_amount) == (4_170_000, 7_315_700)  # 4.17 pUSD, 7.3157 shares
+    assert order_amounts("BUY", price, size, tick, "GTC") == limit
+    assert order_amounts("SELL", price, size, tick, "FAK") == limit_amounts("SELL", price, size, tick)
