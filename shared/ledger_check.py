@@ -7,7 +7,10 @@
 - **L3 messages**: no money stream has a pending entry in any consumer group, no dead-letter stream has
   an entry, and the outbox has no unsent row.
 - **L4 gates**: no order was created after its signal expired, and none while trading was halted
-  (``trading_state_log``).
+  (``trading_state_log``) unless it only sold down a position held when it was created (reduce-only:
+  a sell no larger than the net of that outcome's fills until then). A row recording an intent that never
+  left the process (``denied``, or a reason starting with one of :data:`UNSENT_REASONS`: closed unsent by
+  reconciliation, or refused by the execution-time checks) is not an order sent.
 
 :func:`check_ledger` returns every problem found; ``ok`` is true only without any.
 """
@@ -20,6 +23,32 @@ from typing import Any
 import asyncpg
 
 from shared.bus import keys
+
+UNSENT_REASONS = (
+    "not sent:",
+    "venue disabled:",
+    "trading_halted:",
+    "reduce_only_invalid:",
+    "intent_expired:",
+    "book_stale:",
+    "price_moved:",
+)
+"""Reason prefixes of order rows that never left the process (never sent to a venue)."""
+_SENT = """o.status <> 'denied' AND NOT (COALESCE(o.reason, '') LIKE ANY($1::text[]))"""
+_REDUCE_ONLY = """(o.side = 'sell' AND o.quantity <= (
+    SELECT COALESCE(SUM(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END), 0) FROM fills f
+    WHERE f.venue = o.venue AND f.market_id = o.market_id AND f.outcome_id = o.outcome_id
+      AND f.ts <= o.created_at))"""
+# Built from the constant fragments above; the only value ($1, the unsent prefixes) is bound.
+_SENT_AFTER_EXPIRY = f"""SELECT o.client_order_id, o.created_at, (s.payload->>'expires_at')::timestamptz AS expires_at
+    FROM orders o JOIN order_intents i ON i.client_order_id = o.client_order_id
+    JOIN signals s ON s.signal_id = i.signal_id
+    WHERE o.created_at > (s.payload->>'expires_at')::timestamptz AND {_SENT}"""  # noqa: S608
+_SENT_WHILE_HALTED = f"""SELECT o.client_order_id, o.created_at, l.reason
+    FROM orders o CROSS JOIN LATERAL (
+        SELECT state, reason FROM trading_state_log
+        WHERE changed_at <= o.created_at ORDER BY changed_at DESC, id DESC LIMIT 1) l
+    WHERE l.state = 'halted' AND {_SENT} AND NOT {_REDUCE_ONLY}"""  # noqa: S608
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,24 +128,14 @@ async def _fills(conn: asyncpg.Connection) -> list[str]:
 
 
 async def _gates(conn: asyncpg.Connection) -> list[str]:
-    rows = await conn.fetch(
-        """SELECT o.client_order_id, o.created_at, (s.payload->>'expires_at')::timestamptz AS expires_at
-           FROM orders o JOIN order_intents i ON i.client_order_id = o.client_order_id
-           JOIN signals s ON s.signal_id = i.signal_id
-           WHERE o.created_at > (s.payload->>'expires_at')::timestamptz"""
-    )
+    unsent = [f"{prefix}%" for prefix in UNSENT_REASONS]
+    rows = await conn.fetch(_SENT_AFTER_EXPIRY, unsent)
     problems = [
         f"order {r['client_order_id']} created {r['created_at'].isoformat()} after its signal expired "
         f"{r['expires_at'].isoformat()}"
         for r in rows
     ]
-    halted = await conn.fetch(
-        """SELECT o.client_order_id, o.created_at, l.reason
-           FROM orders o CROSS JOIN LATERAL (
-               SELECT state, reason FROM trading_state_log
-               WHERE changed_at <= o.created_at ORDER BY changed_at DESC, id DESC LIMIT 1) l
-           WHERE l.state = 'halted'"""
-    )
+    halted = await conn.fetch(_SENT_WHILE_HALTED, unsent)
     problems += [
         f"order {r['client_order_id']} created {r['created_at'].isoformat()} while trading was halted ({r['reason']})"
         for r in halted

@@ -16,6 +16,13 @@ class ExecutionSettings(ArbeesSettings):
     The live caps apply only to real engines (``PAPER_TRADING=0`` with ``LIVE_TRADING_CONFIRMED=1``): an
     order whose notional is above ``max_order_notional_cents``, or that would take the day's notional
     above ``max_daily_notional_cents``, is refused before it is sent.
+
+    Execution-time checks (every engine): an intent whose latest top of book on the bus is older than
+    ``max_book_age_s`` is not sent (``book_stale``), nor one sent while halted (``trading_halted``).
+    Each venue call is bounded by ``submit_timeout_s`` (a timed-out submit is ``unknown``, resolved later
+    by client order id) and a venue's orders queue behind that venue only. A halt (announced on the bus,
+    or seen by the poll every ``halt_poll_interval_s``) cancels every resting order, confirmed within
+    ``halt_confirm_timeout_s``.
     """
 
     model_config = SettingsConfigDict(env_prefix="EXEC_")
@@ -39,6 +46,9 @@ class ExecutionSettings(ArbeesSettings):
     circuit_open_s: float = Field(default=5.0, gt=0)
     circuit_open_max_s: float = Field(default=60.0, gt=0)
     circuit_check_interval_s: float = Field(default=5.0, gt=0)
+    submit_timeout_s: float = Field(default=10.0, gt=0)
+    halt_poll_interval_s: float = Field(default=2.0, gt=0)
+    halt_confirm_timeout_s: float = Field(default=5.0, gt=0)
 
     @property
     def journals(self) -> Path:

@@ -1,18 +1,27 @@
-"""Submit handler: persist the order before it leaves, place it once, record what the venue answered.
+"""Submit handler: persist the order before it leaves, check it, place it once, record what the venue answered.
 
 The order row is committed as ``submitted`` *before* the engine is called, so a crash after sending
 leaves evidence: the redelivered command finds the row and the engine resolves the order by its
 ``client_order_id`` (its journal) instead of placing a second one. The venue's answer, new fills and
 the events that follow are then written in the consumer's unit of work together with the inbox row.
+
+Immediately before the venue call the execution-time checks run (see ``gates``: halted, expired, stale
+book, price moved). A refused first send is stored as ``rejected`` with ``"<code>: <reason>"``. A refused
+redelivery (the row existed: the earlier attempt may have reached the venue) is not sent either: the
+venue is asked by ``client_order_id``, and the order is recorded as the venue has it, or left ``unknown``
+for reconciliation. The venue call is bounded by ``submit_timeout_s``: no answer in time is ``unknown``
+(resolved later by ``client_order_id``), never a rejection and never a blind re-send.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import asyncpg
 
-from markets.base import Accepted, ExecutionEngine, OrderRequest, Rejected, Unknown
+from markets.base import Accepted, ExecutionEngine, OrderRequest, OrderResult, Rejected, Unknown
+from services.execution_service.gates import ExecutionGates, Refusal
 from services.execution_service.ledger import OrderContext, persist_before_send, record_report, record_status
 from shared.db.uow import UnitOfWork
 from shared.messages import Message, SubmitOrder
@@ -20,15 +29,30 @@ from shared.orders.state import TERMINAL, OrderStatus
 from shared.prices import Venue
 
 log = logging.getLogger(__name__)
+VENUE_TIMEOUT = "venue_timeout"
 
 
 class SubmitHandler:
-    """Places each approved intent once (idempotent by ``client_order_id``)."""
+    """Places each approved intent once (idempotent by ``client_order_id``).
 
-    def __init__(self, engines: dict[Venue, ExecutionEngine], pool: asyncpg.Pool, disabled: dict[Venue, str]) -> None:
+    ``gates`` runs the execution-time checks (the service always passes them; ``None`` skips them, for
+    tests of the engines alone). ``submit_timeout_s`` bounds each venue call.
+    """
+
+    def __init__(
+        self,
+        engines: dict[Venue, ExecutionEngine],
+        pool: asyncpg.Pool,
+        disabled: dict[Venue, str],
+        *,
+        gates: ExecutionGates | None = None,
+        submit_timeout_s: float = 10.0,
+    ) -> None:
         self.engines = engines
         self.pool = pool
         self.disabled = disabled
+        self.gates = gates
+        self.submit_timeout_s = submit_timeout_s
 
     async def __call__(self, message: Message, uow: UnitOfWork) -> None:
         assert isinstance(message, SubmitOrder)
@@ -44,21 +68,67 @@ class SubmitHandler:
             reason = self.disabled.get(cmd.venue, f"no execution engine for {cmd.venue}")
             await record_status(uow, ctx, OrderStatus.REJECTED, f"venue disabled: {reason}")
             return
-        outcome = await engine.submit(
-            OrderRequest(
-                client_order_id=cmd.client_order_id,
-                market_id=cmd.market_id,
-                outcome_id=cmd.outcome_id,
-                side=cmd.side,
-                limit_price=cmd.limit_price,
-                quantity=cmd.quantity,
-                time_in_force=cmd.time_in_force,
-                tick_size=cmd.tick_size,
-            )
-        )
+        refusal = await self._check(cmd, engine)
+        if refusal is not None:
+            await self._refuse(uow, ctx, engine, refusal, first_send=existing is None)
+            return
+        outcome = await self._submit(engine, cmd)
         if isinstance(outcome, Accepted):
             await record_report(uow, ctx, outcome.report)
         elif isinstance(outcome, Rejected):
             await record_status(uow, ctx, OrderStatus.REJECTED, f"{outcome.code}: {outcome.reason}")
         elif isinstance(outcome, Unknown):
             await record_status(uow, ctx, OrderStatus.UNKNOWN, outcome.reason)
+
+    async def _check(self, cmd: SubmitOrder, engine: ExecutionEngine) -> Refusal | None:
+        if self.gates is None:
+            return None
+        try:
+            async with asyncio.timeout(self.submit_timeout_s):
+                return await self.gates.refusal(cmd, engine)
+        except TimeoutError:
+            return Refusal(VENUE_TIMEOUT, f"checks before sending took over {self.submit_timeout_s}s")
+
+    async def _refuse(
+        self, uow: UnitOfWork, ctx: OrderContext, engine: ExecutionEngine, refusal: Refusal, *, first_send: bool
+    ) -> None:
+        log.warning(
+            "intent not sent: %s", refusal.code, extra={"client_order_id": ctx.client_order_id, "reason": str(refusal)}
+        )
+        if first_send:
+            await record_status(uow, ctx, OrderStatus.REJECTED, str(refusal))
+            return
+        try:
+            async with asyncio.timeout(self.submit_timeout_s):
+                report = await engine.order_status(ctx.client_order_id)
+        except Exception as e:  # noqa: BLE001 - unknown either way: reconciliation asks again
+            log.warning("venue not asked about a refused redelivery", extra={"error": repr(e)})
+            report = None
+        if report is not None:
+            await record_report(uow, ctx, report)
+        else:
+            await record_status(uow, ctx, OrderStatus.UNKNOWN, f"{refusal}; not re-sent, left to reconciliation")
+
+    async def _submit(self, engine: ExecutionEngine, cmd: SubmitOrder) -> OrderResult:
+        request = OrderRequest(
+            client_order_id=cmd.client_order_id,
+            market_id=cmd.market_id,
+            outcome_id=cmd.outcome_id,
+            side=cmd.side,
+            limit_price=cmd.limit_price,
+            quantity=cmd.quantity,
+            time_in_force=cmd.time_in_force,
+            tick_size=cmd.tick_size,
+        )
+        try:
+            async with asyncio.timeout(self.submit_timeout_s):
+                return await engine.submit(request)
+        except TimeoutError:
+            log.warning(
+                "venue did not answer a submit in time; outcome unknown",
+                extra={"client_order_id": cmd.client_order_id, "venue": cmd.venue, "timeout_s": self.submit_timeout_s},
+            )
+            return Unknown(
+                f"{VENUE_TIMEOUT}: no answer within {self.submit_timeout_s}s; resolved by client_order_id",
+                client_order_id=cmd.client_order_id,
+            )

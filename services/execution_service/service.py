@@ -9,11 +9,12 @@ from markets.base import ExecutionEngine
 from services.execution_service import engines as engine_setup
 from services.execution_service import sweep
 from services.execution_service.config import ExecutionSettings
+from services.execution_service.gates import ExecutionGates
+from services.execution_service.halt import start_halt_watcher
 from services.execution_service.handlers import SubmitHandler
+from services.execution_service.queues import consume_by_venue
 from services.execution_service.reconcile import reconcile_loop
 from services.execution_service.recovery import Reconciler
-from shared.bus import keys
-from shared.messages import SubmitOrder
 from shared.prices import Venue
 from shared.runtime.service import Service, ServiceContext
 
@@ -41,8 +42,12 @@ class ExecutionService(Service):
         ctx.spawn(self._close_on_stop(ctx.stopping), name="execution_service:engines")
         # Nothing is consumed before the venues are reconciled; a failure raises ReconciliationFailed (R04).
         self.reconciler = await sweep.start_recovery(ctx, self.engines, self.circuit, self.exec_settings)
-        handler = SubmitHandler(self.engines, infra.pool, self.disabled)
-        self.consume(ctx, keys.ORDER_SUBMIT, handler, (SubmitOrder,))
+        gates = ExecutionGates(infra.pool, infra.market_data, self.exec_settings.max_book_age_s)
+        timeout_s = self.exec_settings.submit_timeout_s
+        handler = SubmitHandler(self.engines, infra.pool, self.disabled, gates=gates, submit_timeout_s=timeout_s)
+        consume_by_venue(self, ctx, handler)  # one queue per venue: a slow venue delays only its own orders
+        s = self.exec_settings
+        self.halt_watcher = start_halt_watcher(ctx, self.engines, s.halt_poll_interval_s, s.halt_confirm_timeout_s)
         ctx.spawn(
             reconcile_loop(
                 infra.pool, infra.store, self.engines, self.exec_settings.reconcile_interval_s, ctx.stopping

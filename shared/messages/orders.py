@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.messages.base import Message
+from shared.messages.base import Message, UtcDatetime
 from shared.messages.signals import Side
 from shared.orders.state import OrderStatus
 from shared.prices import Money, Price, Quantity, Venue
@@ -18,6 +18,9 @@ class SubmitOrder(Message):
     """An order intent that passed the risk gate: execution must place it exactly once.
 
     ``client_order_id`` is derived before sending and reused on every retry (the idempotency key).
+    ``expires_at`` is the signal's expiry (``None``: none given; execution then reads the signal's own);
+    an intent that reaches execution after it is not sent. ``reduce_only`` marks an order that only sells
+    down a position we hold: it is the one kind of order (besides cancels) sent while trading is halted.
     """
 
     type: Literal["submit_order"] = "submit_order"
@@ -35,6 +38,8 @@ class SubmitOrder(Message):
     quantity: Quantity = Field(gt=0)
     time_in_force: TimeInForce = "ioc"
     tick_size: Price
+    expires_at: UtcDatetime | None = None
+    reduce_only: bool = False
 
 
 class OrderDenied(Message):
