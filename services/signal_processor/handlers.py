@@ -1,17 +1,28 @@
-"""Signal handler: apply the risk gate under a per-game lock, record the intent, emit the decision."""
+"""Signal handler: apply the risk gate under the gate's lock, record the intent, emit the decision.
+
+Decisions are serialized fleet-wide (one advisory lock) so the global limits (sport, total, order rate)
+hold under concurrent signals. An exception inside the risk code halts trading (fail closed, R18) and
+denies the signal's intents with ``risk_error``; nothing is left to be retried into the dead letters.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from decimal import Decimal
+from typing import Any
 
+from services.signal_processor import exposure as queries
 from services.signal_processor.config import SignalProcessorSettings
-from services.signal_processor.risk import Approved, Denied, Limits, decide
+from services.signal_processor.risk import Approved, Denied, Exposure, Limits, decide, is_reduce_only
 from shared.bus import keys
+from shared.bus.pubsub import MarketDataBus
 from shared.db.uow import UnitOfWork
-from shared.messages import Message, OrderDenied, SignalGenerated, SubmitOrder, derive_id, utc_now
+from shared.messages import Message, OrderDenied, SignalGenerated, SignalLeg, SubmitOrder, derive_id, utc_now
+from shared.trading_state import halt, read_trading_state
 
 log = logging.getLogger(__name__)
+HALT_SOURCE = "signal_processor:risk_error"
 
 
 def limits_from(settings: SignalProcessorSettings) -> Limits:
@@ -21,45 +32,31 @@ def limits_from(settings: SignalProcessorSettings) -> Limits:
         max_game_exposure=Decimal(settings.max_game_exposure_cents) / 100,
         max_contracts_per_order=settings.max_contracts_per_order,
         min_edge=Decimal(settings.min_edge_cents) / 100,
+        max_sport_exposure=Decimal(settings.max_sport_exposure_cents) / 100,
+        max_total_exposure=Decimal(settings.max_total_exposure_cents) / 100,
+        max_market_position=Decimal(settings.max_market_position_contracts),
+        max_daily_loss=Decimal(settings.max_daily_loss_cents) / 100,
+        max_orders_per_minute=settings.max_orders_per_minute,
     )
-
-
-async def trading_state(uow: UnitOfWork) -> str:
-    """The persisted trading state; anything unreadable counts as halted (fail closed)."""
-    value = await uow.conn.fetchval("SELECT value FROM risk_state WHERE key = 'trading_state'")
-    if not isinstance(value, dict):
-        return "halted"
-    return str(value.get("state", "halted"))
-
-
-async def game_exposure(uow: UnitOfWork, game_id: str) -> Decimal:
-    """Notional of every approved intent on ``game_id`` (dollars)."""
-    value = await uow.conn.fetchval(
-        "SELECT COALESCE(SUM(notional), 0) FROM order_intents WHERE game_id = $1 AND decision = 'approved'",
-        game_id,
-    )
-    return Decimal(value)
 
 
 class SignalHandler:
     """Turns each signal into approved intents (``SubmitOrder``) or ``OrderDenied``."""
 
-    def __init__(self, settings: SignalProcessorSettings) -> None:
+    def __init__(self, settings: SignalProcessorSettings, *, bus: MarketDataBus | None = None) -> None:
         self.limits = limits_from(settings)
+        self.paper = settings.trading_mode == "paper"
+        self.bus = bus
 
     async def __call__(self, message: Message, uow: UnitOfWork) -> None:
         assert isinstance(message, SignalGenerated)
         signal = message
-        await uow.conn.execute("SELECT pg_advisory_xact_lock(hashtext('game:' || $1))", signal.game_id)
-        state = await trading_state(uow)
-        exposure = await game_exposure(uow, signal.game_id)
-        now = utc_now()
-        decisions: list[Approved | Denied] = []
-        for leg in signal.legs:
-            decision = decide(signal, leg, limits=self.limits, game_exposure=exposure, trading_state=state, now=now)
-            if isinstance(decision, Approved):
-                exposure += decision.notional
-            decisions.append(decision)
+        await uow.conn.execute("SELECT pg_advisory_xact_lock(hashtext('signal_processor:risk_gate'))")
+        try:
+            async with uow.conn.transaction():  # a savepoint: a failed check leaves the unit of work usable
+                decisions = await self._decide_all(uow, signal)
+        except Exception as e:  # noqa: BLE001 - fail closed: an exception in risk code halts trading
+            decisions = await self._fail_closed(uow, signal, e)
         denial = next((d for d in decisions if isinstance(d, Denied)), None)
         for index in range(len(signal.legs)):
             intent_id = str(derive_id("intent", signal.signal_id, index))
@@ -70,6 +67,40 @@ class SignalHandler:
             else:
                 assert isinstance(decision, Approved)
                 await self._approve(uow, signal, index, intent_id, decision)
+
+    async def _decide_all(self, uow: UnitOfWork, signal: SignalGenerated) -> list[Approved | Denied]:
+        conn = uow.conn
+        await queries.record_signal(conn, signal)
+        state = await read_trading_state(conn)
+        sport = await queries.sport_of(conn, signal.game_id)
+        game = await queries.game_exposure(conn, signal.game_id)
+        now = utc_now()
+        decisions: list[Approved | Denied] = []
+        approved: list[tuple[SignalLeg, Approved]] = []
+        for leg in signal.legs:
+            ex = await queries.exposure_for(conn, signal, leg, paper=self.paper, sport=sport, now=now)
+            ex = _with_approved(ex, leg, approved)
+            decision = decide(
+                signal, leg, limits=self.limits, game_exposure=game, trading_state=state.state, now=now,
+                exposure=ex, halt_reason=state.reason,
+            )  # fmt: skip
+            if isinstance(decision, Approved):
+                approved.append((leg, decision))
+                if leg.side == "buy" and not is_reduce_only(signal, leg):
+                    game += decision.notional
+            decisions.append(decision)
+        return decisions
+
+    async def _fail_closed(self, uow: UnitOfWork, signal: SignalGenerated, error: Exception) -> list[Approved | Denied]:
+        reason = f"exception in risk code ({type(error).__name__}: {error}) on signal {signal.signal_id}"
+        log.critical(
+            "ALERT: risk check failed; halting trading",
+            exc_info=error,
+            extra={"signal_id": signal.signal_id, "correlation_id": str(signal.correlation_id)},
+        )
+        await halt(uow.conn, reason, HALT_SOURCE, bus=self.bus)
+        denied = Denied("risk_error", f"{reason}; trading halted")
+        return [denied for _ in signal.legs]
 
     async def _approve(
         self, uow: UnitOfWork, signal: SignalGenerated, index: int, intent_id: str, decision: Approved
@@ -83,6 +114,7 @@ class SignalHandler:
             return
         command: SubmitOrder = signal.caused(
             SubmitOrder,
+            **_order_extras(signal, leg),
             message_id=derive_id("submit", intent_id),
             intent_id=intent_id,
             client_order_id=client_order_id,
@@ -166,3 +198,31 @@ async def _insert_intent(
         denial.reason if denial else None,
     )
     return bool(status.endswith(" 1"))
+
+
+def _with_approved(ex: Exposure, leg: SignalLeg, approved: list[tuple[SignalLeg, Approved]]) -> Exposure:
+    """``ex`` plus the legs of the same signal approved before ``leg`` (not stored yet)."""
+    key = (leg.venue, leg.market_id, leg.outcome_id)
+    same = [
+        (other.side, d.quantity) for other, d in approved if (other.venue, other.market_id, other.outcome_id) == key
+    ]
+    added = sum((d.notional for other, d in approved if other.side == "buy"), Decimal(0))
+    return dataclasses.replace(
+        ex,
+        sport=ex.sport + added,
+        total=ex.total + added,
+        market_contracts=ex.market_contracts + sum((q for side, q in same if side == "buy"), Decimal(0)),
+        reducible=ex.reducible - sum((q for side, q in same if side == "sell"), Decimal(0)),
+        recent_submits=ex.recent_submits + len(approved),
+    )
+
+
+def _order_extras(signal: SignalGenerated, leg: SignalLeg) -> dict[str, Any]:
+    """``reduce_only`` and ``expires_at`` for the order, where the order message carries them."""
+    fields = SubmitOrder.model_fields
+    extras: dict[str, Any] = {}
+    if "reduce_only" in fields:
+        extras["reduce_only"] = is_reduce_only(signal, leg)
+    if "expires_at" in fields:
+        extras["expires_at"] = signal.expires_at
+    return extras

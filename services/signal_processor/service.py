@@ -22,4 +22,5 @@ class SignalProcessorService(Service):
         self.handler = SignalHandler(settings)
 
     async def start(self, ctx: ServiceContext) -> None:
+        self.handler.bus = ctx.infra.market_data  # a fail-closed halt is announced at once
         self.consume(ctx, keys.SIGNALS, self.handler, (SignalGenerated,))

@@ -13,7 +13,11 @@ Side = Literal["buy", "sell"]
 
 
 class SignalLeg(BaseModel):
-    """One order a signal wants: buy or sell ``outcome_id`` of ``market_id`` at up to ``limit_price``."""
+    """One order a signal wants: buy or sell ``outcome_id`` of ``market_id`` at up to ``limit_price``.
+
+    ``reduce_only`` marks a sell that only reduces a held position (an exit): the risk gate lets it pass
+    while trading is halted, capped at the position held.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -25,6 +29,7 @@ class SignalLeg(BaseModel):
     available_quantity: Quantity | None = None
     fee_per_contract: Money
     tick_size: Price
+    reduce_only: bool = False
 
 
 class SignalGenerated(Message):
