@@ -261,3 +261,32 @@ def test_every_refusal_code_is_an_unsent_reason_for_the_ledger() -> None:
 
     codes = [gates.TRADING_HALTED, gates.REDUCE_ONLY_INVALID, gates.INTENT_EXPIRED, gates.BOOK_STALE, gates.PRICE_MOVED]
     assert all(f"{code}:" in UNSENT_REASONS for code in codes)
+
+
+async def test_a_reduce_only_sell_is_sent_while_halted_and_a_buy_is_not(fleet: Fleet) -> None:
+    await fleet.price("polymarket", PM_PRICE)
+    await fleet.pm.counterparty.offer(PM_PRICE, D(10))  # a resting sell our buy takes
+    bought = await fleet.approve("polymarket", time_in_force="ioc")
+    await fleet.send(bought)
+    await eventually(lambda: _status_is(fleet, bought, "filled"), timeout=30)
+    await eventually(lambda: _held(fleet, D(10)), timeout=30)
+
+    async with fleet.infra.pool.acquire() as conn:
+        await halt(conn, "drawdown", "test", bus=fleet.infra.market_data)
+    await fleet.price("polymarket", PM_PRICE + D("0.05"))  # bid 0.40: a sell at 0.40 is not beyond the book
+    exit_sell = await fleet.approve("polymarket", side="sell", time_in_force="ioc", reduce_only=True)
+    too_big = await fleet.approve("polymarket", side="sell", quantity=D(11), time_in_force="ioc", reduce_only=True)
+    buy = await fleet.approve("polymarket", limit_price=PM_PRICE + D("0.05"), time_in_force="ioc")
+    for cmd in (exit_sell, too_big, buy):
+        await fleet.send(cmd)
+    sent = await eventually(lambda: fleet.settled(exit_sell), timeout=30)
+    assert not (sent["reason"] or "").startswith(UNSENT_REASONS), sent["reason"]  # the venue answered it
+    assert fleet.pm.posts() == 3  # the counterparty's offer, our buy before the halt and the exit (a killed FAK)
+    refused = {cmd.client_order_id: await eventually(lambda cmd=cmd: fleet.settled(cmd)) for cmd in (too_big, buy)}
+    assert refused[too_big.client_order_id]["reason"].startswith("reduce_only_invalid:")
+    assert refused[buy.client_order_id]["reason"].startswith("trading_halted:")
+    await fleet.ledger_ok()  # L4: the sell only reduced a position we held, so it may go out while halted
+
+
+async def _held(fleet: Fleet, quantity: Decimal) -> bool:
+    return any(p.outcome_id == fleet.pm.token and p.quantity >= quantity for p in await fleet.pm.engine.positions())
