@@ -40,6 +40,20 @@ def limits_from(settings: SignalProcessorSettings) -> Limits:
     )
 
 
+def equal_legs(signal: SignalGenerated, decisions: list[Approved | Denied]) -> list[Approved | Denied]:
+    """The legs of an arbitrage trade the same number of contracts: each approved leg cut to the smallest."""
+    sizes = [d.quantity for d in decisions if isinstance(d, Approved)]
+    if len(sizes) != len(decisions) or not sizes:
+        return decisions
+    size = min(sizes)
+    return [
+        Approved(
+            quantity=size, notional=(size * (leg.limit_price + leg.fee_per_contract)).quantize(Decimal("0.000001"))
+        )
+        for leg in signal.legs
+    ]
+
+
 class SignalHandler:
     """Turns each signal into approved intents (``SubmitOrder``) or ``OrderDenied``."""
 
@@ -57,6 +71,8 @@ class SignalHandler:
                 decisions = await self._decide_all(uow, signal)
         except Exception as e:  # noqa: BLE001 - fail closed: an exception in risk code halts trading
             decisions = await self._fail_closed(uow, signal, e)
+        if signal.kind == "arbitrage":
+            decisions = equal_legs(signal, decisions)
         denial = next((d for d in decisions if isinstance(d, Denied)), None)
         for index in range(len(signal.legs)):
             intent_id = str(derive_id("intent", signal.signal_id, index))
