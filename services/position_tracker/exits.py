@@ -122,6 +122,7 @@ class ExitWatcher:
             side="sell",
             limit_price=bid,
             available_quantity=quantity,
+            reduce_only=True,
             fee_per_contract=fee,
             tick_size=instrument.tick_size if instrument is not None else Decimal("0.01"),
         )

@@ -55,7 +55,12 @@ async def test_each_rule_emits_one_reduce_only_sell_of_the_whole_position(infra:
         "KX-MF": "exit_v1:model_flip",
     }
     leg = by_market["KX-TP"].legs[0]
-    assert (leg.side, leg.limit_price, leg.available_quantity) == ("sell", Decimal("0.65"), Decimal(10))
+    assert (leg.side, leg.limit_price, leg.available_quantity, leg.reduce_only) == (
+        "sell",
+        Decimal("0.65"),
+        Decimal(10),
+        True,
+    )
     assert by_market["KX-MF"].kind == "exit" and by_market["KX-MF"].model_probability == pytest.approx(0.40)
     assert await watcher.scan() == []  # same positions, same state: nothing new
     outbox = await infra.pool.fetchval("SELECT count(*) FROM signals WHERE kind = 'exit'")
