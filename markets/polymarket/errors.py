@@ -47,6 +47,31 @@ class AmbiguousSubmit(Ambiguous):
         self.order_id = order_id
 
 
+class HeartbeatMismatch(Rejected):
+    """The venue refused a heartbeat as "Invalid Heartbeat ID" and named the id it expects next.
+
+    Adopt ``heartbeat_id`` and beat again at once, or the dead-man switch cancels every resting order
+    about 10 s later (the id rotates on every beat; a lost answer leaves ours stale).
+    """
+
+    def __init__(self, message: str, *, heartbeat_id: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.heartbeat_id = heartbeat_id
+
+
+INVALID_HEARTBEAT_ID = "invalid heartbeat id"
+
+
+def _heartbeat_mismatch(status: int, body: Any, kw: dict[str, Any]) -> HeartbeatMismatch | None:
+    if status != 400 or not isinstance(body, Mapping):
+        return None
+    text = body.get("error_msg", body.get("error"))
+    expected = body.get("heartbeat_id")
+    if not isinstance(text, str) or INVALID_HEARTBEAT_ID not in text.lower() or not isinstance(expected, str):
+        return None
+    return HeartbeatMismatch(text, heartbeat_id=expected, **kw)
+
+
 def _message(body: Any) -> str:
     if isinstance(body, Mapping):
         inner = body.get("error", body.get("errorMsg", body.get("message")))
@@ -107,6 +132,9 @@ def map_response(status: int, body: Any, *, mutation: bool, headers: Mapping[str
         return AuthOrClock(message, **kw)
     if status in (429, 425):
         return Retryable(message, retry_after_s=_retry_after(body, headers), **kw)
+    mismatch = _heartbeat_mismatch(status, body, kw)
+    if mismatch is not None:
+        return mismatch
     if 400 <= status < 500:
         return Rejected(message, **kw)
     if mutation:

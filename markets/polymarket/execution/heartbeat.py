@@ -10,7 +10,9 @@ good and the venue cancels our orders.
 References
 ----------
 py-clob-client ``post_heartbeat`` ("if heartbeats are started and one isn't sent within 10s, all orders
-will be cancelled"); venues.md §2.5; reliability.md R19.
+will be cancelled"); venues.md §2.5; reliability.md R19. The id rotates: each answer names the next one,
+and a stale id is refused with 400 ``{"error_msg": "Invalid Heartbeat ID", "heartbeat_id": <expected>}``,
+whose id we adopt at once (issue 9).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markets.polymarket.errors import HeartbeatMismatch
 from markets.polymarket.trading import ClobTrader
 from shared.errors import Geoblocked, VenueError
 
@@ -35,6 +38,7 @@ class HeartbeatStats:
 
     sent: int = 0
     failed: int = 0
+    resynced: int = 0
     last_ok_at: float | None = None
     stopped_reason: str | None = None
 
@@ -92,9 +96,19 @@ class DeadManSwitch:
                     await self._wake.wait()
 
     async def beat(self) -> None:
-        """Send one heartbeat; failures are counted and retried soon, a geoblock stops the switch for good."""
+        """Send one heartbeat; failures are counted and retried soon, a geoblock stops the switch for good.
+
+        A refusal naming the expected heartbeat id (stale id) is answered by adopting it and beating
+        again at once (once per call).
+        """
         try:
-            answer = await self._trader.heartbeat(self._heartbeat_id)
+            try:
+                answer = await self._trader.heartbeat(self._heartbeat_id)
+            except HeartbeatMismatch as e:
+                self.stats.resynced += 1
+                log.warning("polymarket heartbeat id was stale; adopting the venue's", extra=_EXTRA)
+                self._heartbeat_id = e.heartbeat_id
+                answer = await self._trader.heartbeat(self._heartbeat_id)
         except Geoblocked as e:
             self.stats.stopped_reason = str(e)
             log.error("polymarket heartbeat stopped (geoblocked): the venue will cancel our orders", extra=_EXTRA)

@@ -39,6 +39,14 @@ MARKET_BUY_PRECISION_ERROR = (
 )
 
 
+class HeartbeatRefused(Exception):
+    """A heartbeat with a stale id; ``expected`` is the id the venue wants (sent back in the 400 body)."""
+
+    def __init__(self, expected: str) -> None:
+        super().__init__("Invalid Heartbeat ID")
+        self.expected = expected
+
+
 class OrderError(Exception):
     """A refusal in the venue's words (``{"error": message}`` with ``status``)."""
 
@@ -75,6 +83,7 @@ class Exchange:
         self.orders: dict[str, SimOrder] = {}
         self.trades: dict[str, SimTrade] = {}
         self.heartbeats: dict[str, float] = {}
+        self.heartbeat_ids: dict[str, str] = {}
         self.heartbeat_timeout_s = heartbeat_timeout_s
         self.fail_next_trades = 0
         self._settlements: dict[str, list[tuple[str, str, Decimal, Decimal]]] = {}
@@ -322,16 +331,25 @@ class Exchange:
         if not order.bot:
             self._user(order, "CANCELLATION")
 
-    def heartbeat(self, owner: str) -> str:
-        """Arm or refresh the dead-man switch of ``owner``; returns a new heartbeat id."""
+    def heartbeat(self, owner: str, heartbeat_id: str = "") -> str:
+        """Arm or refresh the dead-man switch of ``owner``; returns the next heartbeat id.
+
+        Like the venue, the id rotates on every beat: once armed, a beat must carry the id the last answer
+        gave, else :class:`HeartbeatRefused` names the expected one and the switch is **not** refreshed.
+        """
+        expected = self.heartbeat_ids.get(owner)
+        if owner in self.heartbeats and expected is not None and heartbeat_id != expected:
+            raise HeartbeatRefused(expected)
         self.heartbeats[owner] = self._clock()
-        return str(uuid.uuid4())
+        self.heartbeat_ids[owner] = str(uuid.uuid4())
+        return self.heartbeat_ids[owner]
 
     def check_heartbeats(self) -> None:
         """Cancel every open order of owners whose heartbeat lapsed (> ``heartbeat_timeout_s``, venue: 10 s)."""
         for owner, seen in list(self.heartbeats.items()):
             if self._clock() - seen > self.heartbeat_timeout_s:
                 del self.heartbeats[owner]
+                self.heartbeat_ids.pop(owner, None)
                 self.cancel(owner, [o.order_id for o in self.open_orders_of(owner)])
 
     # -- makers, settlement, tick changes ---------------------------------------------------------------

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request, Response
 
 from markets.sim.polymarket import orders as v2
 from markets.sim.polymarket.auth import ApiKey, AuthError
-from markets.sim.polymarket.exchange import MARKET_BUY_PRECISION_ERROR, OrderError
+from markets.sim.polymarket.exchange import MARKET_BUY_PRECISION_ERROR, HeartbeatRefused, OrderError
 from markets.sim.polymarket.records import SimOrder
 from markets.sim.polymarket.state import GEOBLOCK_ERROR, SimState
 from markets.sim.polymarket.wire import error, respond, text
@@ -199,7 +199,12 @@ def clob_router(state: SimState) -> APIRouter:  # noqa: C901 - one closure per e
     @router.post("/heartbeats")
     async def heartbeat(request: Request) -> Response:
         key = await l2(request)
-        return respond({"status": "ok", "heartbeat_id": ex.heartbeat(key.api_key)})
+        body = json.loads(await request.body() or b"{}")
+        sent = str(body.get("heartbeat_id") or "") if isinstance(body, dict) else ""
+        try:
+            return respond({"status": "ok", "heartbeat_id": ex.heartbeat(key.api_key, sent)})
+        except HeartbeatRefused as e:  # the venue's answer to a stale id names the expected one
+            return respond({"error_msg": "Invalid Heartbeat ID", "heartbeat_id": e.expected}, 400)
 
     # -- L2: orders ------------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from markets.base import Accepted, ExecutionEngine, OrderReport, OrderRequest, Rejected
+from markets.polymarket.errors import HeartbeatMismatch
 from markets.polymarket.execution.checks import GTD_SECURITY_BUFFER_S
 from shared.errors import Rejected as VenueRejected
 from shared.fees import PolymarketFeeSchedule, polymarket_fee
@@ -202,3 +203,35 @@ async def test_a_market_that_stopped_accepting_orders_is_refused_before_sending(
     result = await env.engine.place_limit_order(env.token, "buy", Decimal("0.40"), Decimal(5))
     assert isinstance(result, Rejected) and not result.sent and result.code == "market_closed"
     assert "closed" in result.reason and env.posts() == 0
+
+
+async def test_a_stale_heartbeat_id_is_replaced_by_the_one_the_venue_names_and_orders_keep_resting(
+    env: ExecEnv,
+) -> None:
+    result = await env.engine.place_limit_order(env.token, "buy", Decimal("0.31"), Decimal(5))
+    assert isinstance(result, Accepted)
+    switch = env.engine._heartbeat
+
+    async def beating() -> bool:
+        return switch.stats.sent >= 1
+
+    await eventually(beating)
+    switch._heartbeat_id = "stale-after-a-lost-answer"
+    sent = switch.stats.sent
+    await switch.beat()
+    assert switch.stats.resynced >= 1 and switch.stats.sent > sent and switch.stats.failed == 0
+    ex = env.sim.state.exchange
+    owner = next(iter(ex.heartbeat_ids))
+    assert ex.heartbeat_ids[owner] == switch._heartbeat_id  # in step with the venue again
+    venue = env.venue_order(result.report.venue_order_id)
+    assert venue is not None and venue.status == "LIVE"
+
+
+async def test_the_venue_refuses_a_stale_heartbeat_and_names_the_expected_id(env: ExecEnv) -> None:
+    trader = env.engine._trader
+    first = await trader.heartbeat("")
+    with pytest.raises(HeartbeatMismatch) as refused:
+        await trader.heartbeat("not-the-current-id")
+    current = env.sim.state.exchange.heartbeat_ids
+    assert refused.value.heartbeat_id in current.values() and refused.value.status == 400
+    assert first["heartbeat_id"] != "" and isinstance(first, dict)
