@@ -182,8 +182,13 @@ class VenueCircuit:
             if check_status:
                 self._status_wanted = False
                 next_check = self._clock() + self.check_interval_s
-            for venue, engine in list(engines.items()):
-                await self._probe_if_due(venue, engine, status=check_status)
+            await self.check(engines, status=check_status)
+
+    async def check(self, engines: dict[Any, ExecutionEngine], *, status: bool = True) -> None:
+        """One round of :meth:`watch`: probe each open circuit whose back-off is over; with ``status``, also
+        ask each closed venue whether its exchange is trading."""
+        for venue, engine in list(engines.items()):
+            await self._probe_if_due(venue, engine, status=status)
 
     async def _probe_if_due(self, venue: str, engine: ExecutionEngine, *, status: bool) -> None:
         state = self._venue(venue)

@@ -153,6 +153,8 @@ class Reconciler:
             found.unresolved.append(cid)  # left as it is: "not found" is never assumed final here (R05)
             return
         report = _with_fills(report, cid, listed)
+        if row["intent_id"] is None and (row["reason"] or "").startswith("EXTERNAL"):
+            report = replace(report, reason=row["reason"])  # an external order keeps its tag
         ctx = OrderContext.from_row(row)
         async with self.store.unit_of_work() as uow:
             if await record_report(uow, ctx, report):

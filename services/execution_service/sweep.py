@@ -15,6 +15,7 @@ import asyncio
 import logging
 
 from markets.base import ExecutionEngine
+from services.execution_service import engines as engine_setup
 from services.execution_service.circuit import VenueCircuit
 from services.execution_service.config import ExecutionSettings
 from services.execution_service.recovery import Findings, Policy, Reconciler, ReconciliationFailed
@@ -129,7 +130,11 @@ async def start_recovery(
         republish_after_s=settings.republish_after_s,
     )
     reconciler = Reconciler(infra.pool, infra.store, engines, policy, wake_relay=infra.relay.wake)
-    await reconcile_at_start(reconciler)
+    try:
+        await reconcile_at_start(reconciler)
+    except ReconciliationFailed:
+        await engine_setup.close_all(engines)  # the task group cancels the service's own closing task
+        raise
     bus = infra.market_data
     sweep = sweep_loop(reconciler, settings.sweep_interval_s, ctx.stopping, bus=bus, circuit=circuit)
     ctx.spawn(sweep, name="execution_service:sweep")
