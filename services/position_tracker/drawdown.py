@@ -1,53 +1,27 @@
 """The drawdown trigger of the kill switch: today's realized plus unrealized P&L below the limit halts trading.
 
-Today's P&L is the fleet's total P&L now (realized on every position, unrealized on the open ones at
-their marks) less the total at the start of the trading day (US Eastern midnight), taken from the last
-P&L snapshot before it (none: the day started from zero). The check runs every ``interval_s`` and after
-every fill; the halt goes through :mod:`shared.trading_state` (persisted, logged, announced), once.
+Today's P&L is :func:`shared.pnl.daily_pnl` (the figure the risk gate's daily-loss limit uses too). The
+check runs every ``interval_s`` and after every fill; the halt goes through :mod:`shared.trading_state`
+(persisted, logged, announced), once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, time
+from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from shared.aio import wait_event
 from shared.bus.pubsub import MarketDataBus
 from shared.messages import utc_now
+from shared.pnl import daily_pnl
 from shared.trading_state import halt, read_trading_state
 
 log = logging.getLogger(__name__)
-EASTERN = ZoneInfo("America/New_York")
 SOURCE = "position_tracker:drawdown"
-
-
-def day_start(now: datetime) -> datetime:
-    """US-Eastern midnight of ``now``'s trading day."""
-    local = now.astimezone(EASTERN)
-    return datetime.combine(local.date(), time(0), EASTERN)
-
-
-async def daily_pnl(conn: asyncpg.Connection | asyncpg.Pool, paper: bool, now: datetime) -> Decimal:
-    """Realized plus unrealized P&L of ``paper`` (or live) positions since the trading day began."""
-    total = await conn.fetchval(
-        """SELECT COALESCE(SUM(realized_pnl), 0)
-                  + COALESCE(SUM(COALESCE(unrealized_pnl, 0)) FILTER (WHERE status = 'open'), 0)
-           FROM positions WHERE paper = $1""",
-        paper,
-    )
-    start = day_start(now)
-    baseline = await conn.fetchval(
-        """SELECT realized_pnl + unrealized_pnl FROM pnl_snapshots
-           WHERE paper = $1 AND ts < $2 ORDER BY ts DESC LIMIT 1""",
-        paper,
-        start,
-    )
-    return Decimal(total) - Decimal(baseline or 0)
 
 
 class DrawdownGuard:

@@ -8,17 +8,16 @@ last P&L snapshot before US-Eastern midnight (none: the day started from zero).
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from services.signal_processor.risk import Exposure
 from shared.messages import SignalGenerated, SignalLeg
 from shared.orders.state import TERMINAL
+from shared.pnl import daily_pnl
 
-EASTERN = ZoneInfo("America/New_York")
 _TERMINAL = sorted(str(s) for s in TERMINAL)
 RATE_WINDOW_S = 60
 
@@ -89,28 +88,6 @@ async def market_position(conn: asyncpg.Connection, paper: bool, leg: SignalLeg)
     )
     held = Decimal(held)
     return held + Decimal(row["buys"]), held - Decimal(row["sells"])
-
-
-def day_start(now: datetime) -> datetime:
-    """US-Eastern midnight of ``now``'s trading day."""
-    return datetime.combine(now.astimezone(EASTERN).date(), time(0), EASTERN)
-
-
-async def daily_pnl(conn: asyncpg.Connection, paper: bool, now: datetime) -> Decimal:
-    """Realized plus unrealized P&L since the trading day began (dollars)."""
-    total = await conn.fetchval(
-        """SELECT COALESCE(SUM(realized_pnl), 0)
-                  + COALESCE(SUM(COALESCE(unrealized_pnl, 0)) FILTER (WHERE status = 'open'), 0)
-           FROM positions WHERE paper = $1""",
-        paper,
-    )
-    baseline = await conn.fetchval(
-        """SELECT realized_pnl + unrealized_pnl FROM pnl_snapshots
-           WHERE paper = $1 AND ts < $2 ORDER BY ts DESC LIMIT 1""",
-        paper,
-        day_start(now),
-    )
-    return Decimal(total) - Decimal(baseline or 0)
 
 
 async def recent_submits(conn: asyncpg.Connection) -> int:

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from services.position_tracker.drawdown import DrawdownGuard, daily_pnl, day_start
+from services.position_tracker.drawdown import DrawdownGuard
 from services.position_tracker.guarded import halting_on_error
 from shared.db.uow import UnitOfWork
 from shared.messages import MarketSettled, Message, utc_now
+from shared.pnl import daily_pnl, day_start
 from shared.runtime.infra import Infra
 from shared.trading_state import read_trading_state
 
