@@ -202,9 +202,6 @@ class LegGuard:
             )
             if not inserted:
                 return 0
-            fields: dict[str, Any] = {}
-            if kind == "unwind" and "reduce_only" in SubmitOrder.model_fields:
-                fields["reduce_only"] = True
             command = SubmitOrder(
                 message_id=derive_id("submit", intent_id),
                 intent_id=intent_id,
@@ -220,7 +217,7 @@ class LegGuard:
                 quantity=quantity,
                 time_in_force="ioc",
                 tick_size=template.tick_size,
-                **fields,
+                reduce_only=kind == "unwind",
             )
             await uow.emit(keys.ORDER_SUBMIT, command)
         self.actions.append((kind, intent_id))

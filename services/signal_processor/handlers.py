@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 from decimal import Decimal
-from typing import Any
 
 from services.signal_processor import exposure as queries
 from services.signal_processor.config import SignalProcessorSettings
@@ -130,7 +129,6 @@ class SignalHandler:
             return
         command: SubmitOrder = signal.caused(
             SubmitOrder,
-            **_order_extras(signal, leg),
             message_id=derive_id("submit", intent_id),
             intent_id=intent_id,
             client_order_id=client_order_id,
@@ -145,6 +143,8 @@ class SignalHandler:
             quantity=decision.quantity,
             time_in_force="ioc",
             tick_size=leg.tick_size,
+            reduce_only=is_reduce_only(signal, leg),
+            expires_at=signal.expires_at,
         )
         await uow.emit(keys.ORDER_SUBMIT, command)
         log.info(
@@ -231,14 +231,3 @@ def _with_approved(ex: Exposure, leg: SignalLeg, approved: list[tuple[SignalLeg,
         reducible=ex.reducible - sum((q for side, q in same if side == "sell"), Decimal(0)),
         recent_submits=ex.recent_submits + len(approved),
     )
-
-
-def _order_extras(signal: SignalGenerated, leg: SignalLeg) -> dict[str, Any]:
-    """``reduce_only`` and ``expires_at`` for the order, where the order message carries them."""
-    fields = SubmitOrder.model_fields
-    extras: dict[str, Any] = {}
-    if "reduce_only" in fields:
-        extras["reduce_only"] = is_reduce_only(signal, leg)
-    if "expires_at" in fields:
-        extras["expires_at"] = signal.expires_at
-    return extras
