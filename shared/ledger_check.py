@@ -32,6 +32,7 @@ UNSENT_REASONS = (
     "intent_expired:",
     "book_stale:",
     "price_moved:",
+    "venue_circuit_open:",
 )
 """Reason prefixes of order rows that never left the process (never sent to a venue)."""
 _SENT = """o.status <> 'denied' AND NOT (COALESCE(o.reason, '') LIKE ANY($1::text[]))"""

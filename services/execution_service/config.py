@@ -49,6 +49,12 @@ class ExecutionSettings(ArbeesSettings):
     submit_timeout_s: float = Field(default=10.0, gt=0)
     halt_poll_interval_s: float = Field(default=2.0, gt=0)
     halt_confirm_timeout_s: float = Field(default=5.0, gt=0)
+    # Arbitrage legs (services/execution_service/legs.py): how long a leg may stay alone, how much worse a
+    # hedge may pay per contract, how many hedges before unwinding, how often the legs are checked.
+    legs_bound_s: float = Field(default=5.0, gt=0)
+    hedge_cap_cents: int = Field(default=3, ge=0, le=50)
+    hedge_attempts: int = Field(default=1, ge=0)
+    legs_interval_s: float = Field(default=1.0, gt=0)
 
     @property
     def journals(self) -> Path:

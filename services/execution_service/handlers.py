@@ -21,6 +21,7 @@ import logging
 import asyncpg
 
 from markets.base import Accepted, ExecutionEngine, OrderRequest, OrderResult, Rejected, Unknown
+from services.execution_service.circuit import VenueCircuit
 from services.execution_service.gates import ExecutionGates, Refusal
 from services.execution_service.ledger import OrderContext, persist_before_send, record_report, record_status
 from shared.db.uow import UnitOfWork
@@ -47,11 +48,13 @@ class SubmitHandler:
         *,
         gates: ExecutionGates | None = None,
         submit_timeout_s: float = 10.0,
+        circuit: VenueCircuit | None = None,
     ) -> None:
         self.engines = engines
         self.pool = pool
         self.disabled = disabled
         self.gates = gates
+        self.circuit = circuit
         self.submit_timeout_s = submit_timeout_s
 
     async def __call__(self, message: Message, uow: UnitOfWork) -> None:
@@ -68,17 +71,32 @@ class SubmitHandler:
             reason = self.disabled.get(cmd.venue, f"no execution engine for {cmd.venue}")
             await record_status(uow, ctx, OrderStatus.REJECTED, f"venue disabled: {reason}")
             return
-        refusal = await self._check(cmd, engine)
+        refusal = self._circuit_refusal(cmd) or await self._check(cmd, engine)
         if refusal is not None:
             await self._refuse(uow, ctx, engine, refusal, first_send=existing is None)
             return
-        outcome = await self._submit(engine, cmd)
+        try:
+            outcome = await self._submit(engine, cmd)
+        except Exception as e:
+            if self.circuit is not None:
+                self.circuit.record(cmd.venue, e, cmd.market_id)
+            raise
+        if self.circuit is not None:
+            self.circuit.record(cmd.venue, outcome, cmd.market_id)
         if isinstance(outcome, Accepted):
             await record_report(uow, ctx, outcome.report)
         elif isinstance(outcome, Rejected):
             await record_status(uow, ctx, OrderStatus.REJECTED, f"{outcome.code}: {outcome.reason}")
         elif isinstance(outcome, Unknown):
             await record_status(uow, ctx, OrderStatus.UNKNOWN, outcome.reason)
+
+    def _circuit_refusal(self, cmd: SubmitOrder) -> Refusal | None:
+        """The venue circuit's refusal (R20), if it is open for this venue or market."""
+        why = self.circuit.allow(cmd.venue, cmd.market_id) if self.circuit is not None else None
+        if why is None:
+            return None
+        code, _, reason = why.partition(": ")
+        return Refusal(code, reason)
 
     async def _check(self, cmd: SubmitOrder, engine: ExecutionEngine) -> Refusal | None:
         if self.gates is None:

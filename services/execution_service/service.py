@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from typing import ClassVar
 
 from markets.base import ExecutionEngine
@@ -12,6 +13,7 @@ from services.execution_service.config import ExecutionSettings
 from services.execution_service.gates import ExecutionGates
 from services.execution_service.halt import start_halt_watcher
 from services.execution_service.handlers import SubmitHandler
+from services.execution_service.legs import LegGuard, LegRules
 from services.execution_service.queues import consume_by_venue
 from services.execution_service.reconcile import reconcile_loop
 from services.execution_service.recovery import Reconciler
@@ -44,16 +46,28 @@ class ExecutionService(Service):
         self.reconciler = await sweep.start_recovery(ctx, self.engines, self.circuit, self.exec_settings)
         gates = ExecutionGates(infra.pool, infra.market_data, self.exec_settings.max_book_age_s)
         timeout_s = self.exec_settings.submit_timeout_s
-        handler = SubmitHandler(self.engines, infra.pool, self.disabled, gates=gates, submit_timeout_s=timeout_s)
+        handler = SubmitHandler(
+            self.engines, infra.pool, self.disabled, gates=gates, submit_timeout_s=timeout_s, circuit=self.circuit
+        )
         consume_by_venue(self, ctx, handler)  # one queue per venue: a slow venue delays only its own orders
         s = self.exec_settings
         self.halt_watcher = start_halt_watcher(ctx, self.engines, s.halt_poll_interval_s, s.halt_confirm_timeout_s)
+        rules = LegRules(
+            bound_s=s.legs_bound_s, hedge_cap=Decimal(s.hedge_cap_cents) / 100, hedge_attempts=s.hedge_attempts
+        )
+        self.legs = LegGuard(infra.store, infra.market_data, rules, s.legs_interval_s, cancel=self._cancel)
+        ctx.spawn(self.legs.run(ctx.stopping), name="execution_service:legs")
         ctx.spawn(
             reconcile_loop(
                 infra.pool, infra.store, self.engines, self.exec_settings.reconcile_interval_s, ctx.stopping
             ),
             name="execution_service:reconcile",
         )
+
+    async def _cancel(self, venue: str, client_order_id: str) -> None:
+        engine = self.engines.get(venue)  # type: ignore[call-overload]
+        if engine is not None:
+            await engine.cancel(client_order_id)
 
     async def _close_on_stop(self, stopping: asyncio.Event) -> None:
         await stopping.wait()

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from markets.base import ExecutionEngine
+from markets.base import ExecutionEngine, Unknown
 from markets.sim.kalshi.auth import KeyRegistry
 from markets.sim.kalshi.exchange import KalshiExchange
 from markets.sim.kalshi.inprocess import RunningSim, serve_in_process
@@ -290,3 +290,19 @@ async def test_a_reduce_only_sell_is_sent_while_halted_and_a_buy_is_not(fleet: F
 
 async def _held(fleet: Fleet, quantity: Decimal) -> bool:
     return any(p.outcome_id == fleet.pm.token and p.quantity >= quantity for p in await fleet.pm.engine.positions())
+
+
+@pytest.mark.parametrize("exec_overrides", [{"circuit_open_s": 600.0, "circuit_open_max_s": 600.0}])
+async def test_an_open_venue_circuit_refuses_orders_to_that_venue_only(fleet: Fleet) -> None:
+    for _ in range(fleet.service.exec_settings.circuit_failure_threshold):
+        fleet.service.circuit.record("kalshi", Unknown("venue_busy: 503 from the venue"))
+    await fleet.price("kalshi", KALSHI_PRICE)
+    await fleet.price("polymarket", PM_PRICE)
+    refused, sent = await fleet.approve("kalshi"), await fleet.approve("polymarket")
+    await fleet.send(refused)
+    await fleet.send(sent)
+    row = await eventually(lambda: fleet.settled(refused))
+    assert row["status"] == "rejected" and row["reason"].startswith("venue_circuit_open: kalshi open")
+    assert (await eventually(lambda: fleet.settled(sent)))["status"] != "rejected"
+    assert fleet.kalshi_orders() == 0 and fleet.pm.posts() == 1
+    await fleet.ledger_ok()
