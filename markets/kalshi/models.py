@@ -15,6 +15,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 BookSide = Literal["bid", "ask"]
 OutcomeSide = Literal["yes", "no"]
+DEFAULT_SHARD = 0
+"""The exchange shard Kalshi routes to when a request names none."""
 MarketStatus = Literal[
     "initialized", "inactive", "active", "closed", "determined", "disputed", "amended", "finalized", "unknown"
 ]
@@ -88,6 +90,8 @@ class MarketInfo:
     early_close_condition: str = ""
     occurrence_time: datetime | None = None
     can_close_early: bool | None = None
+    exchange_index: int = DEFAULT_SHARD
+    """The exchange shard the market lives on; orders, cancels and balance checks for it must name it."""
 
     @property
     def tick_size(self) -> Decimal:
@@ -219,6 +223,8 @@ class KalshiOrder:
     created_time: datetime | None
     last_update_time: datetime | None
     expiration_time: datetime | None
+    exchange_index: int | None = None
+    """The order's exchange shard (``None`` when the venue did not say; then the market's shard applies)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,11 +259,22 @@ class KalshiPosition:
 
 @dataclass(frozen=True, slots=True)
 class KalshiBalance:
-    """Cash available to trade and the value of open positions, in dollars."""
+    """Cash available to trade and the value of open positions, in dollars.
+
+    ``balance`` is the total over every exchange shard; ``by_shard`` the per-shard cash from
+    ``balance_breakdown`` (empty when the venue sent none: then everything is on the default shard).
+    """
 
     balance: Decimal
     portfolio_value: Decimal | None
     updated: datetime | None
+    by_shard: dict[int, Decimal] = field(default_factory=dict)
+
+    def on_shard(self, exchange_index: int) -> Decimal:
+        """Cash available on one shard (an order there can only use that)."""
+        if not self.by_shard:
+            return self.balance if exchange_index == DEFAULT_SHARD else Decimal(0)
+        return self.by_shard.get(exchange_index, Decimal(0))
 
 
 @dataclass(frozen=True, slots=True)

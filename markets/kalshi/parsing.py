@@ -16,6 +16,7 @@ from typing import cast
 
 from markets.kalshi import schemas as w
 from markets.kalshi.models import (
+    DEFAULT_SHARD,
     BookDelta,
     BookLevel,
     BookSide,
@@ -219,6 +220,7 @@ def parse_market(raw: w.Market) -> MarketInfo:
         early_close_condition=raw.early_close_condition or "",
         occurrence_time=parse_time(raw.occurrence_datetime),
         can_close_early=raw.can_close_early,
+        exchange_index=DEFAULT_SHARD if raw.exchange_index is None else raw.exchange_index,
     )
 
 
@@ -344,6 +346,7 @@ def parse_order(raw: w.Order) -> KalshiOrder:
         created_time=parse_time(raw.created_time),
         last_update_time=parse_time(raw.last_update_time),
         expiration_time=parse_time(raw.expiration_time),
+        exchange_index=raw.exchange_index,
     )
 
 
@@ -447,11 +450,17 @@ def parse_positions_page(raw: w.PositionsPage) -> Page[KalshiPosition]:
 
 
 def parse_balance(raw: w.Balance) -> KalshiBalance:
-    """Balance in dollars (``balance_dollars`` when present, else integer cents)."""
+    """Balance in dollars (``balance_dollars`` when present, else integer cents), with the per-shard
+    ``balance_breakdown`` (each entry a dollars string; integer cents tolerated)."""
     balance = money_of(raw.balance_dollars, raw.balance)
     assert balance is not None
     value = None if raw.portfolio_value is None else Decimal(raw.portfolio_value) / _CENTS
-    return KalshiBalance(balance, value, parse_ts_ms(None, raw.updated_ts))
+    by_shard: dict[int, Decimal] = {}
+    for entry in raw.balance_breakdown or ():
+        cash = money_of(entry.balance, None) if isinstance(entry.balance, str) else money_of(None, entry.balance)
+        assert cash is not None
+        by_shard[entry.exchange_index] = by_shard.get(entry.exchange_index, ZERO) + cash
+    return KalshiBalance(balance, value, parse_ts_ms(None, raw.updated_ts), by_shard)
 
 
 # -- WebSocket messages ------------------------------------------------------------------------------

@@ -431,19 +431,26 @@ class KalshiRestClient:
             raise error
         return p.ack_from_order(existing, duplicate=True)
 
-    async def cancel_order(self, order_id: str) -> CancelAck:
+    async def cancel_order(
+        self, order_id: str, *, exchange_index: int, market_ticker: str | None = None, subaccount: int = 0
+    ) -> CancelAck:
         """Cancel what is left of an order with V2 ``DELETE /portfolio/events/orders/{order_id}``.
+
+        ``exchange_index`` is the shard of the order's market (``MarketInfo.exchange_index`` or the order's
+        own ``exchange_index``); sent as a query parameter with ``market_ticker`` and ``subaccount``. The
+        venue looks the order up on that shard only: the wrong shard answers 404 although the order rests.
 
         Raises
         ------
         shared.errors.Rejected
-            ``not_found``: unknown, or no longer resting (filled or already cancelled).
+            ``not_found``: unknown on that shard, or no longer resting (filled or already cancelled).
         shared.errors.Ambiguous
             Timed out or 5xx after sending: query the order.
         """
+        params = _params(exchange_index=exchange_index, market_ticker=market_ticker, subaccount=subaccount)
         raw = await self._call(
             "DELETE", f"/portfolio/events/orders/{order_id}", w.CancelOrderV2Response,
-            kind=CallKind.CANCEL, cost=CANCEL_COST,
+            kind=CallKind.CANCEL, cost=CANCEL_COST, params=params,
         )  # fmt: skip
         return p.parse_cancel_v2(raw)
 

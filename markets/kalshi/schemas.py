@@ -158,6 +158,7 @@ class Market(Wire):
     open_interest: int | None = None
     settlement_value: int | None = None
     tick_size: int | None = None
+    exchange_index: int | None = None  # the shard the market lives on (absent: the default shard 0)
 
 
 class MarketsPage(Wire):
@@ -294,6 +295,7 @@ class Order(Wire):
     expiration_time: str | None = None
     self_trade_prevention_type: str | None = None
     order_group_id: str | None = None
+    exchange_index: int | None = None
 
 
 class OrderResponse(Wire):
@@ -408,13 +410,22 @@ class PositionsPage(Wire):
     cursor: str | None = None
 
 
+class ShardBalance(Wire):
+    """One entry of ``balance_breakdown``: the cash on one exchange shard (dollars string; integer cents tolerated)."""
+
+    exchange_index: int
+    balance: str | int
+
+
 class Balance(Wire):
-    """``GET /portfolio/balance``: integer cents ``balance``/``portfolio_value`` plus ``balance_dollars``."""
+    """``GET /portfolio/balance``: integer cents ``balance``/``portfolio_value`` plus ``balance_dollars``, and the
+    per-shard ``balance_breakdown`` (https://docs.kalshi.com/getting_started/exchange_sharding)."""
 
     balance: int
     balance_dollars: str | None = None
     portfolio_value: int | None = None
     updated_ts: int | None = None
+    balance_breakdown: list[ShardBalance] | None = None
 
 
 # -- WebSocket ---------------------------------------------------------------------------------------

@@ -135,7 +135,9 @@ class KalshiExecutionEngine:
         self._submit = SubmitPath(
             self.rest, self.lookup, self.tracker, self.journal, self.markets, self.balance_gate, self.options
         )
-        self.queries = OrderQueries(self.rest, self.lookup, self.tracker, self.intake, self.journal, self.options)
+        self.queries = OrderQueries(
+            self.rest, self.lookup, self.tracker, self.intake, self.journal, self.options, self.markets
+        )
         self.reconciler = Reconciler(
             self.intake, self.lookup, self.tracker, self.journal, self.options, datetime.now(UTC)
         )

@@ -2,9 +2,10 @@
 
 Everything read here also feeds the tracker (through :class:`~markets.kalshi.execution.intake.EvidenceIntake`),
 so a query is also a reconciliation: a fill first seen here is applied (once) and streamed, an order
-found closed is closed. Cancels use V2 ``DELETE /portfolio/events/orders/{id}``; a cancel whose answer
-is lost (or a 404 because the order already closed) is followed by a read of the order — a pending
-cancel is never assumed done (R05).
+found closed is closed. Cancels use V2 ``DELETE /portfolio/events/orders/{id}`` with the order's exchange
+shard (``exchange_index``: the order's own, else its market's — the venue answers 404 on the wrong shard);
+a cancel whose answer is lost (or a 404) is followed by a read of the order — a pending cancel is never
+assumed done (R05), and a 404 while the order still rests is recorded as the order's reason.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from markets.kalshi.execution.lookup import VenueLookup
 from markets.kalshi.execution.options import ExecutionOptions
 from markets.kalshi.execution.submit import SubmitPath
 from markets.kalshi.execution.tracker import OrderTracker, TrackedOrder
+from markets.kalshi.execution.validate import MarketCache
 from markets.kalshi.models import KalshiFill, KalshiOrder
 from markets.kalshi.rest import KalshiRestClient, paginate
 from shared.errors import Ambiguous, AuthOrClock
@@ -42,8 +44,10 @@ class OrderQueries:
         intake: EvidenceIntake,
         journal: OrderJournal,
         options: ExecutionOptions,
+        markets: MarketCache,
     ) -> None:
         self.rest = rest
+        self.markets = markets
         self.lookup = lookup
         self.tracker = tracker
         self.intake = intake
@@ -83,6 +87,7 @@ class OrderQueries:
         tracked = await self.intake.ensure_tracked(client_order_id)
         if tracked is None:
             return None
+        order: KalshiOrder | None = None
         if tracked.venue_order_id is None:
             order = await self._venue_order(tracked)
             if order is None:
@@ -92,12 +97,15 @@ class OrderQueries:
         assert venue_order_id is not None
         if tracked.status in _CANCELLABLE:
             self.tracker.set_status(client_order_id, OrderStatus.PENDING_CANCEL)
+        shard = await self._shard(tracked.market_id, order)
+        not_found = False
         for _ in range(2):
             reason = None
             try:
-                await self.rest.cancel_order(venue_order_id)
+                await self.rest.cancel_order(venue_order_id, exchange_index=shard, market_ticker=tracked.market_id)
             except VenueRejected as e:
-                reason = None if e.status == 404 else str(e)  # 404: no longer resting (filled or cancelled)
+                not_found = e.status == 404
+                reason = None if not_found else str(e)  # 404: no longer resting (filled or cancelled)
             except Ambiguous:
                 pass  # the read below tells whether it took effect
             except AuthOrClock as e:
@@ -111,7 +119,17 @@ class OrderQueries:
                 tracked.reason = reason
             if order.status != "resting" or reason is not None:
                 break
+            if order.exchange_index is not None:
+                shard = order.exchange_index  # the venue's word beats the market cache
+        if not_found and order is not None and order.status == "resting":
+            tracked.reason = f"cancel answered 404 on exchange shard {shard} but the order still rests"
         return tracked.report()
+
+    async def _shard(self, ticker: str, order: KalshiOrder | None) -> int:
+        """The exchange shard to name for ``order`` (its own ``exchange_index``, else its market's)."""
+        if order is not None and order.exchange_index is not None:
+            return order.exchange_index
+        return (await self.markets.get(ticker)).exchange_index
 
     async def cancel_all(self, market_id: str | None = None) -> list[str]:
         """Cancel every resting order (see ``KalshiExecutionEngine.cancel_all``)."""
@@ -130,7 +148,8 @@ class OrderQueries:
         if tracked.status in _CANCELLABLE:
             self.tracker.set_status(cid, OrderStatus.PENDING_CANCEL)
         try:
-            await self.rest.cancel_order(order.order_id)
+            shard = await self._shard(order.ticker, order)
+            await self.rest.cancel_order(order.order_id, exchange_index=shard, market_ticker=order.ticker)
         except (VenueRejected, Ambiguous):
             return None  # closed meanwhile, or unconfirmed: the next listing round tells
         self.tracker.set_status(cid, OrderStatus.CANCELED)

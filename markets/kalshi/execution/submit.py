@@ -133,7 +133,7 @@ class SubmitPath:
             if refusal is not None:
                 return refusal
             cost = worst_case_cost(request)
-            available = await self.balance.shortfall(cost)
+            available = await self.balance.shortfall(cost, market.exchange_index)
         except VenueRejected as e:
             if e.status == 404 or e.code in _NOT_FOUND_CODES:
                 return refuse(request, f"unknown market {request.market_id!r} at kalshi", "unknown_market")
@@ -147,7 +147,7 @@ class SubmitPath:
             return refuse(
                 request,
                 f"insufficient balance: the order may take ${cost:.2f} (price x quantity + taker fee) "
-                f"and ${available:.2f} is available",
+                f"and ${available:.2f} is available on exchange shard {market.exchange_index}",
                 "insufficient_balance",
             )
         return None

@@ -5,7 +5,8 @@
   venues.md §1.3) at or above the request's ``min_size``, a supported time in force.
 - **Market** (:func:`check_market`, pure): the market is ``active``; the YES-leg price sits on one band of
   its ``price_ranges`` grid (the source of truth for ticks); whole contracts unless fractional trading is on.
-- **Money** (:class:`BalanceGate`): a buy must fit the available balance with the worst-case (taker) fee.
+- **Money** (:class:`BalanceGate`): a buy must fit the available balance of its market's exchange shard
+  with the worst-case (taker) fee.
 
 Market metadata is cached for ``market_ttl_s`` (:class:`MarketCache`); an unknown ticker is refused.
 """
@@ -19,7 +20,7 @@ from decimal import Decimal
 
 from markets.base import OrderRequest, Rejected
 from markets.kalshi.execution.mapping import yes_leg
-from markets.kalshi.models import MarketInfo, PriceBand
+from markets.kalshi.models import DEFAULT_SHARD, KalshiBalance, MarketInfo, PriceBand
 from markets.kalshi.rest import KalshiRestClient
 from shared.fees import kalshi_fee
 from shared.prices import ONE, ZERO
@@ -147,8 +148,10 @@ class MarketCache:
 
 
 class BalanceGate:
-    """The available balance for pre-send checks.
+    """The available balance for pre-send checks, per exchange shard.
 
+    Kalshi keeps a separate balance on each exchange shard (``balance_breakdown``); an order can only use
+    the cash of its market's shard, so a buy is checked against that shard's balance, never the total.
     A cached balance (``ttl_s``) is used while an order fits it, minus what orders sent since the fetch
     may take; an order that does not fit is re-checked against a fresh balance before it is refused,
     so a refusal is never made on stale data. The venue remains the final judge.
@@ -158,28 +161,34 @@ class BalanceGate:
         self._rest = rest
         self._ttl_s = ttl_s
         self._clock = clock
-        self._available: Decimal | None = None
+        self._balance: KalshiBalance | None = None
+        self._spent: dict[int, Decimal] = {}
         self._fetched = 0.0
 
-    async def _refresh(self) -> Decimal:
-        self._available = (await self._rest.get_balance()).balance
+    async def _refresh(self, exchange_index: int) -> Decimal:
+        self._balance = await self._rest.get_balance()
+        self._spent = {}
         self._fetched = self._clock()
-        return self._available
+        return self._balance.on_shard(exchange_index)
 
-    async def shortfall(self, cost: Decimal) -> Decimal | None:
-        """``None`` when ``cost`` fits (and reserve it); else the freshly fetched available balance."""
+    async def shortfall(self, cost: Decimal, exchange_index: int = DEFAULT_SHARD) -> Decimal | None:
+        """``None`` when ``cost`` fits shard ``exchange_index`` (and reserve it); else that shard's freshly
+        fetched available balance."""
         if cost <= 0:
             return None
-        fresh = self._available is None or self._clock() - self._fetched >= self._ttl_s
-        available = await self._refresh() if fresh else self._available
-        assert available is not None
+        fresh = self._balance is None or self._clock() - self._fetched >= self._ttl_s
+        if fresh:
+            available = await self._refresh(exchange_index)
+        else:
+            assert self._balance is not None
+            available = self._balance.on_shard(exchange_index) - self._spent.get(exchange_index, ZERO)
         if cost > available and not fresh:
-            available = await self._refresh()
+            available = await self._refresh(exchange_index)
         if cost > available:
             return available
-        self._available = available - cost
+        self._spent[exchange_index] = self._spent.get(exchange_index, ZERO) + cost
         return None
 
     def invalidate(self) -> None:
         """Fetch again before the next check (after a venue ``insufficient_balance`` or a fill)."""
-        self._available = None
+        self._balance = None

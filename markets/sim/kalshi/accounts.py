@@ -5,6 +5,10 @@ costs ``1 - p``; a YES and a NO contract held together are netted at once and pa
 is one signed number (``position_fp``: positive YES, negative NO), a bid first closes NO contracts
 (receiving ``1 - p`` each) and an ask first closes YES contracts (receiving ``p`` each). Resting
 orders reserve the cash their opening part could cost; ``balance`` is cash minus reservations.
+
+Cash is kept per exchange shard (``exchange_index``, as Kalshi's ``balance_breakdown``): an order, its
+reservation, its fills and its market's settlement move only the cash of its market's shard, and an
+order is refused when that shard's balance cannot pay for it, whatever the other shards hold.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ class SimOrder:
     reduce_only: bool = False
     legacy_side: str | None = None
     legacy_action: str | None = None
+    exchange_index: int = 0
     filled: Decimal = ZERO
     remaining: Decimal = ZERO
     status: OrderState = "resting"
@@ -100,6 +105,7 @@ class SimFill:
     fee: Decimal
     created: datetime
     post_position: Decimal
+    exchange_index: int = 0
 
 
 @dataclass
@@ -116,16 +122,24 @@ class Position:
 
 @dataclass
 class Account:
-    """Everything one API key owns. ``unlimited`` accounts (simulated makers) skip balance checks."""
+    """Everything one API key owns. ``unlimited`` accounts (simulated makers) skip balance checks.
+
+    ``shard_cash`` is the cash on each exchange shard; ``cash`` and ``available`` are totals over shards.
+    """
 
     key_id: str
     user_id: str
-    cash: Decimal
+    shard_cash: dict[int, Decimal]
     unlimited: bool = False
     orders: dict[str, SimOrder] = field(default_factory=dict)
     by_client_id: dict[str, str] = field(default_factory=dict)
     fills: list[SimFill] = field(default_factory=list)
     positions: dict[str, Position] = field(default_factory=dict)
+
+    @property
+    def cash(self) -> Decimal:
+        """Cash over every shard."""
+        return sum(self.shard_cash.values(), ZERO)
 
     @property
     def reserved(self) -> Decimal:
@@ -134,8 +148,16 @@ class Account:
 
     @property
     def available(self) -> Decimal:
-        """Cash free to trade (Kalshi's ``balance``)."""
+        """Cash free to trade over every shard (Kalshi's ``balance``)."""
         return self.cash - self.reserved
+
+    def available_on(self, exchange_index: int) -> Decimal:
+        """Cash free to trade on one shard (its ``balance_breakdown`` entry)."""
+        reserved = sum(
+            (o.reserved for o in self.orders.values() if o.status == "resting" and o.exchange_index == exchange_index),
+            ZERO,
+        )
+        return self.shard_cash.get(exchange_index, ZERO) - reserved
 
     def position(self, ticker: str) -> Position:
         """The position in ``ticker`` (created flat on first use)."""
@@ -146,8 +168,11 @@ class Account:
         held = self.position(ticker).position
         return max(ZERO, -held) if side == "bid" else max(ZERO, held)
 
-    def apply_fill(self, ticker: str, side: BookSide, yes_price: Decimal, quantity: Decimal, fee: Decimal) -> Decimal:
-        """Move cash and the position for a fill (see the module docstring); returns the new position."""
+    def apply_fill(
+        self, ticker: str, side: BookSide, yes_price: Decimal, quantity: Decimal, fee: Decimal, exchange_index: int = 0
+    ) -> Decimal:
+        """Move cash (on the market's shard) and the position for a fill (see the module docstring);
+        returns the new position."""
         pos = self.position(ticker)
         closing = min(quantity, self.closable(ticker, side))
         opening = quantity - closing
@@ -157,7 +182,8 @@ class Account:
             pos.realized_pnl += closing * (close_unit - average)
             pos.cost -= closing * average
         pos.cost += opening * unit_cost(side, yes_price)
-        self.cash += closing * close_unit - opening * unit_cost(side, yes_price) - fee
+        moved = closing * close_unit - opening * unit_cost(side, yes_price) - fee
+        self.shard_cash[exchange_index] = self.shard_cash.get(exchange_index, ZERO) + moved
         pos.position += quantity if side == "bid" else -quantity
         pos.fees_paid += fee
         pos.total_traded += quantity * unit_cost(side, yes_price)
@@ -165,14 +191,14 @@ class Account:
             pos.cost = ZERO
         return pos.position
 
-    def settle(self, ticker: str, result: Literal["yes", "no"], at: datetime) -> Decimal:
-        """Pay out the position at settlement ($1 per winning contract); returns the payout."""
+    def settle(self, ticker: str, result: Literal["yes", "no"], at: datetime, exchange_index: int = 0) -> Decimal:
+        """Pay out the position at settlement ($1 per winning contract, on the market's shard); returns the payout."""
         pos = self.positions.get(ticker)
         if pos is None or pos.position == 0:
             return ZERO
         won = pos.position > 0 if result == "yes" else pos.position < 0
         payout = abs(pos.position) if won else ZERO
-        self.cash += payout
+        self.shard_cash[exchange_index] = self.shard_cash.get(exchange_index, ZERO) + payout
         pos.realized_pnl += payout - pos.cost
         pos.position, pos.cost, pos.updated = ZERO, ZERO, at
         return payout

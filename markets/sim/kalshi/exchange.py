@@ -20,7 +20,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Literal
 
 from markets.sim.common.orderbook import BookOrder, OrderBook
@@ -30,6 +30,8 @@ from shared.prices import ONE, ZERO
 
 USER_NAMESPACE = uuid.UUID("2d7c7d1e-4c1b-5f7e-9a55-6b1f0e2a9c41")
 CENT = Decimal("0.01")
+DEFAULT_SHARD_ALLOCATION: dict[int, Decimal] = {0: Decimal("0.5"), 1: Decimal("0.5")}
+"""A new account's cash per exchange shard: half on the default shard 0, half on shard 1 (baseball, tennis)."""
 Outcome = Literal["yes", "no"]
 
 
@@ -94,6 +96,8 @@ class SimMarket:
     open_interest: Decimal = ZERO
     settlement_value: Decimal | None = None
     settled_time: datetime | None = None
+    exchange_index: int = 0
+    """The exchange shard the market lives on (its orders, cancels and cash belong to that shard)."""
     book: OrderBook = field(init=False)
 
     def __post_init__(self) -> None:
@@ -198,13 +202,26 @@ class KalshiExchange:
     Parameters
     ----------
     starting_balance
-        Dollars credited to an API key the first time it is seen.
+        Dollars credited to an API key the first time it is seen, split over the exchange shards by
+        ``shard_allocation``.
+    shard_allocation
+        The share of a new account's cash on each exchange shard (default: half on shard 0, half on
+        shard 1, where baseball lives; see ``markets.sim.kalshi.seeding.SHARDS``). Shares sum to 1.
     clock
         Wall-clock seconds (``time.time``).
     """
 
-    def __init__(self, *, starting_balance: Decimal = Decimal("10000"), clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        *,
+        starting_balance: Decimal = Decimal("10000"),
+        shard_allocation: dict[int, Decimal] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.starting_balance = starting_balance
+        self.shard_allocation = dict(shard_allocation or DEFAULT_SHARD_ALLOCATION)
+        if sum(self.shard_allocation.values(), ZERO) != ONE:
+            raise ValueError(f"shard_allocation must sum to 1: {self.shard_allocation}")
         self.clock = clock
         self.trading_active = True
         self.series: dict[str, SimSeries] = {}
@@ -265,12 +282,19 @@ class KalshiExchange:
         if key_id not in self.accounts:
             user_id = str(uuid.uuid5(USER_NAMESPACE, key_id))
             balance = self.starting_balance if cash is None else cash
-            self.accounts[key_id] = Account(key_id, user_id, balance, unlimited=unlimited)
+            self.accounts[key_id] = Account(key_id, user_id, self._split(balance), unlimited=unlimited)
         return self.accounts[key_id]
 
     def account(self, key_id: str) -> Account:
         """The account of ``key_id``, created with the starting balance on first use."""
         return self.add_account(key_id)
+
+    def _split(self, cash: Decimal) -> dict[int, Decimal]:
+        """``cash`` over the shards by ``shard_allocation`` (whole cents; the remainder on the last shard)."""
+        shards = sorted(self.shard_allocation)
+        split = {s: (cash * self.shard_allocation[s]).quantize(CENT, rounding=ROUND_FLOOR) for s in shards[:-1]}
+        split[shards[-1]] = cash - sum(split.values(), ZERO)
+        return split
 
     # -- orders ----------------------------------------------------------------------------------
 
@@ -300,7 +324,7 @@ class KalshiExchange:
             ticker=spec.ticker, side=spec.side, price=spec.price, initial=count, remaining=count,
             time_in_force=spec.time_in_force, self_trade_prevention=spec.self_trade_prevention, created=now,
             updated=now, expiration_ts=spec.expiration_ts, post_only=spec.post_only, reduce_only=spec.reduce_only,
-            legacy_side=spec.legacy_side, legacy_action=spec.legacy_action,
+            legacy_side=spec.legacy_side, legacy_action=spec.legacy_action, exchange_index=market.exchange_index,
         )  # fmt: skip
         with self._publishing(market, owner, spec.client_order_id or None):
             self.orders[order.order_id] = order
@@ -332,7 +356,7 @@ class KalshiExchange:
         if not account.unlimited:
             opening = max(ZERO, count - account.closable(market.ticker, spec.side))
             fee = self._fee(market, spec.price, min(count, crossing), maker=False)
-            if opening * unit_cost(spec.side, spec.price) + fee > account.available:
+            if opening * unit_cost(spec.side, spec.price) + fee > account.available_on(market.exchange_index):
                 raise ExchangeError(400, "insufficient_balance", "insufficient balance")
         return count
 
@@ -370,11 +394,11 @@ class KalshiExchange:
             order.record_fill(quantity, price, fee, taker=is_taker, at=now)
             self._touched[order.order_id] = order
             account = self.accounts[order.owner]
-            post = account.apply_fill(market.ticker, order.side, price, quantity, fee)
+            post = account.apply_fill(market.ticker, order.side, price, quantity, fee, market.exchange_index)
             account.position(market.ticker).updated = now
             fill = SimFill(
                 trade_id, order.order_id, order.owner, order.client_order_id, market.ticker, order.side, price,
-                quantity, is_taker, fee, now, post,
+                quantity, is_taker, fee, now, post, market.exchange_index,
             )  # fmt: skip
             account.fills.append(fill)
             self._pending.append(FillExecuted(fill))
@@ -392,17 +416,27 @@ class KalshiExchange:
         self.trades.append(trade)
         self._pending.append(TradeExecuted(trade))
 
-    def cancel_order(self, owner: str, order_id: str) -> tuple[SimOrder, Decimal]:
+    def cancel_order(
+        self, owner: str, order_id: str, *, exchange_index: int | None = None, market_ticker: str | None = None
+    ) -> tuple[SimOrder, Decimal]:
         """Cancel what is left of ``owner``'s order; returns ``(order, reduced_by)``.
+
+        ``exchange_index`` (V2 cancels) must name the shard of the order's market: the order is looked
+        up on that shard only. ``None`` skips the check (legacy cancels, the simulator's own makers).
 
         Raises
         ------
         ExchangeError
-            404 ``not_found`` when the order is unknown to this key or no longer resting.
+            404 ``not_found`` when the order is unknown to this key, not on shard ``exchange_index``,
+            not in ``market_ticker`` (when given), or no longer resting.
         """
         self.expire_orders()
         order = self.accounts[owner].orders.get(order_id) if owner in self.accounts else None
         if order is None or order.status != "resting":
+            raise ExchangeError(404, "not_found", "not found")
+        if exchange_index is not None and exchange_index != order.exchange_index:
+            raise ExchangeError(404, "not_found", "not found")
+        if market_ticker is not None and market_ticker != order.ticker:
             raise ExchangeError(404, "not_found", "not found")
         market = self.markets[order.ticker]
         with self._publishing(market, owner, order.client_order_id or None):
@@ -450,7 +484,9 @@ class KalshiExchange:
         with self._publishing(market, None, None):
             for order in [o for o in self.orders.values() if o.ticker == ticker and o.status == "resting"]:
                 self._cancel_resting(market, order)
-        payouts = {key: account.settle(ticker, result, now) for key, account in self.accounts.items()}
+        payouts = {
+            key: account.settle(ticker, result, now, market.exchange_index) for key, account in self.accounts.items()
+        }
         market.status, market.result = "finalized", result
         market.settlement_value = ONE if result == "yes" else ZERO
         market.settled_time = now

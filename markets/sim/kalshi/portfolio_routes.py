@@ -2,6 +2,8 @@
 
 Every request must be signed (401 otherwise). A repeated ``client_order_id`` never creates a second order:
 V2 answers 201 with the existing order, legacy answers 409 ``order_already_exists`` (venues.md §1.5).
+A V2 cancel must name the exchange shard of the order's market (``exchange_index``), else 404; the
+balance is reported per shard in ``balance_breakdown``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from fastapi.responses import JSONResponse
 
 from markets.sim.kalshi import wire
 from markets.sim.kalshi.accounts import Account
+from markets.sim.kalshi.exchange import ExchangeError
 from markets.sim.kalshi.query import authenticator, bad_request, in_window, limit_param
 from markets.sim.kalshi.requests import CreateOrderLegacy, CreateOrderV2, legacy_spec, parse_body, v2_spec
 from markets.sim.kalshi.state import SimState
@@ -66,8 +69,17 @@ class PortfolioRoutes:
         return wire.create_v2_json(order)
 
     async def cancel_order_v2(self, order_id: str, request: Request) -> dict[str, Any]:
-        """``DELETE /portfolio/events/orders/{order_id}``; 404 when not resting."""
-        order, reduced = self.ex.cancel_order(await self._key(request), order_id)
+        """``DELETE /portfolio/events/orders/{order_id}`` (query ``exchange_index``, ``market_ticker``,
+        ``subaccount``); 404 when not resting, or when ``exchange_index`` is missing or not the shard of the
+        order's market (stricter than the venue, which routes a missing index to shard 0, so a client
+        that drops it is caught on every market)."""
+        key = await self._key(request)
+        q = request.query_params
+        try:
+            shard = int(q["exchange_index"])
+        except (KeyError, ValueError):
+            raise ExchangeError(404, "not_found", "not found") from None
+        order, reduced = self.ex.cancel_order(key, order_id, exchange_index=shard, market_ticker=q.get("market_ticker"))
         body = {"order_id": order.order_id, "client_order_id": order.client_order_id}
         return body | {"reduced_by": wire.fp(reduced), "ts_ms": wire.ms(order.updated)}
 
@@ -132,7 +144,7 @@ class PortfolioRoutes:
         ]  # fmt: skip
         chunk, cursor = wire.page(rows, limit_param(request, 100, 1000), q.get("cursor"))
         return {
-            "market_positions": [wire.position_json(t, p) for t, p in chunk],
+            "market_positions": [wire.position_json(t, p, self.ex.markets[t].exchange_index) for t, p in chunk],
             "event_positions": self._event_positions([t for t, _ in chunk], account),
             "cursor": cursor,
         }

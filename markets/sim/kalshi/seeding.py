@@ -41,6 +41,14 @@ SERIES: dict[str, tuple[str, str, str]] = {
     "ucl": ("KXUCLGAME", "UEFA Champions League Game", "Soccer"),
 }
 
+SHARDS: dict[str, int] = {
+    # league -> exchange shard (``exchange_index``) of its markets; any other league is on the default shard 0.
+    # Kalshi puts new baseball and tennis events on another shard (docs.kalshi.com/getting_started/exchange_sharding).
+    "mlb": 1,
+    "atp": 1,
+    "wta": 1,
+}
+
 
 @dataclass(frozen=True)
 class DemoGame:
@@ -117,6 +125,7 @@ def open_game(
             rules_primary=f"If {name} wins the {away[1]} at {home[1]} game originally scheduled for "
             f"{rules_date(start)}, then the market resolves to Yes.",
             custom_strike={f"{series.tags[0].lower()}_team": str(uuid.uuid5(TEAM_NAMESPACE, f"{league}:{abbr}"))},
+            exchange_index=SHARDS.get(league, 0),
         )
         markets.append(exchange.add_market(market))
     return markets

@@ -154,6 +154,7 @@ def market_json(market: SimMarket) -> dict[str, Any]:
         ],
         "fractional_trading_enabled": True,
         "response_price_units": "usd_cent",
+        "exchange_index": market.exchange_index,
     }
     if market.settlement_value is not None:
         body["settlement_value_dollars"] = dollars(market.settlement_value)
@@ -233,7 +234,7 @@ def order_json(order: SimOrder) -> dict[str, Any]:
         "order_group_id": None,
         "cancel_order_on_pause": False,
         "subaccount_number": 0,
-        "exchange_index": 0,
+        "exchange_index": order.exchange_index,
     }
 
 
@@ -303,11 +304,11 @@ def fill_json(fill: SimFill) -> dict[str, Any]:
         "created_time": rfc3339(fill.created),
         "fee_cost": dollars(fill.fee),
         "ts": int(fill.created.timestamp()),
-        "exchange_index": 0,
+        "exchange_index": fill.exchange_index,
     }
 
 
-def position_json(ticker: str, position: Position) -> dict[str, Any]:
+def position_json(ticker: str, position: Position, exchange_index: int) -> dict[str, Any]:
     """A ``market_positions`` item."""
     return {
         "ticker": ticker,
@@ -317,19 +318,23 @@ def position_json(ticker: str, position: Position) -> dict[str, Any]:
         "realized_pnl_dollars": dollars(position.realized_pnl),
         "fees_paid_dollars": dollars(position.fees_paid),
         "last_updated_ts": rfc3339(position.updated),
-        "exchange_index": 0,
+        "exchange_index": exchange_index,
     }
 
 
 def balance_json(account: Account, portfolio_value: Decimal, now: datetime) -> dict[str, Any]:
-    """``GET /portfolio/balance``: integer cents plus ``balance_dollars``."""
+    """``GET /portfolio/balance``: integer cents plus ``balance_dollars`` (totals over shards), and the
+    available cash of each exchange shard in ``balance_breakdown``."""
     available = account.available
     return {
         "balance": int((available * 100).to_integral_value(rounding="ROUND_FLOOR")),
         "balance_dollars": dollars(available),
         "portfolio_value": int((portfolio_value * 100).to_integral_value(rounding="ROUND_FLOOR")),
         "updated_ts": int(now.timestamp()),
-        "balance_breakdown": [{"exchange_index": 0, "balance": dollars(available)}],
+        "balance_breakdown": [
+            {"exchange_index": shard, "balance": dollars(account.available_on(shard))}
+            for shard in sorted(account.shard_cash)
+        ],
     }
 
 

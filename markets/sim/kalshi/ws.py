@@ -397,7 +397,7 @@ def _fill_msg(event: FillExecuted) -> dict[str, Any]:
         "fee_cost": wire.dollars(fill.fee),
         "post_position_fp": wire.fp(fill.post_position),
         "client_order_id": fill.client_order_id,
-        "exchange_index": 0,
+        "exchange_index": fill.exchange_index,
         "subaccount": 0,
         **_times(fill.created),
     }

@@ -59,11 +59,14 @@ class Server:
     alice: Account
     bob: Account
 
-    async def call(self, who: Account, method: str, path: str, body: Any = None) -> httpx.Response:
-        full = "/trade-api/v2" + path
+    async def call(
+        self, who: Account, method: str, path: str, body: Any = None, params: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        full = "/trade-api/v2" + path  # signed without the query string
         headers = who.headers(method, full) | {"Content-Type": "application/json"}
+        content = None if body is None else json.dumps(body)
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.port}") as http:
-            return await http.request(method, full, headers=headers, content=None if body is None else json.dumps(body))
+            return await http.request(method, full, headers=headers, content=content, params=params)
 
 
 @pytest.fixture
@@ -136,9 +139,12 @@ async def test_sign_in_read_rest_and_match(server: Server) -> None:
         assert (order["status"], order["yes_price_dollars"]) == ("resting", "0.0500")
         book = (await server.call(alice, "GET", f"/markets/{ticker}/orderbook")).json()["orderbook_fp"]
         assert ["0.0500", "3.00"] in book["yes_dollars"]
-        assert (await server.call(alice, "DELETE", f"/portfolio/events/orders/{order_id}")).json()[
-            "reduced_by"
-        ] == "3.00"
+        cancel_path = f"/portfolio/events/orders/{order_id}"
+        assert (await server.call(alice, "DELETE", cancel_path)).status_code == 404  # no exchange_index
+        assert (await server.call(alice, "DELETE", cancel_path, params={"exchange_index": 1})).status_code == 404
+        shard = {"exchange_index": order["exchange_index"], "market_ticker": ticker, "subaccount": 0}
+        assert order["exchange_index"] == 0  # NBA lives on the default shard
+        assert (await server.call(alice, "DELETE", cancel_path, params=shard)).json()["reduced_by"] == "3.00"
 
         best_ask = 1 - max(Decimal(p) for p, _ in book["no_dollars"])
         price = min(Decimal("0.99"), best_ask + Decimal("0.05"))

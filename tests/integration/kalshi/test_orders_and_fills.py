@@ -80,7 +80,7 @@ async def test_rest_then_match_seen_on_book_and_fill_channels(sim: Sim) -> None:
     (position,) = (await bob.list_positions()).items
     assert (position.ticker, position.position, position.market_exposure) == (TICKER, D(4), D("2.48"))
     assert (await bob.get_balance()).balance == D(1000) - D("2.48") - D("0.07")
-    cancel = await alice.cancel_order(ack.order_id)
+    cancel = await alice.cancel_order(ack.order_id, exchange_index=0)
     assert cancel.reduced_by == 6 and (await alice.get_order(ack.order_id)).status == "canceled"
 
 

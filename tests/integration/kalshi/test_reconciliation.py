@@ -129,10 +129,10 @@ async def _down_then(sim: Sim, infra: Infra, tmp_path: Path, case: str) -> tuple
     if case == "filled":
         await _sell_into(sim, "10")
     elif case == "cancelled":
-        await a.cancel_order(venue_id)
+        await a.cancel_order(venue_id, exchange_index=0)
     elif case == "partly_filled_then_cancelled":
         await _sell_into(sim, "4")
-        await a.cancel_order(venue_id)
+        await a.cancel_order(venue_id, exchange_index=0)
     elif case == "external":
         await a.create_order(ticker=TICKER, side="bid", count=D(3), price=D("0.20"), client_order_id="ext-1")
     elif case == "position_mismatch":  # the ledger holds 3 contracts the venue never had

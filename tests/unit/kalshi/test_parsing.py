@@ -68,3 +68,31 @@ def test_current_orderbook_with_missing_side() -> None:
     )
     book = p.parse_orderbook("T", raw)
     assert [lv.price for lv in book.yes] == [Decimal("0.41"), Decimal("0.42")] and book.no == ()
+
+
+def test_exchange_shard_of_markets_and_orders() -> None:
+    market = w.Market.model_validate({"ticker": "M", "event_ticker": "E", "status": "active", "exchange_index": 1})
+    assert p.parse_market(market).exchange_index == 1
+    legacy = w.Market.model_validate({"ticker": "M", "event_ticker": "E", "status": "open"})
+    assert p.parse_market(legacy).exchange_index == 0  # absent: the default shard
+    order = {"order_id": "o", "ticker": "M", "status": "resting", "book_side": "bid", "outcome_side": "yes",
+             "yes_price_dollars": "0.4000", "initial_count_fp": "1.00", "fill_count_fp": "0.00",
+             "remaining_count_fp": "1.00"}  # fmt: skip
+    assert p.parse_order(w.Order.model_validate(order | {"exchange_index": 2})).exchange_index == 2
+    assert p.parse_order(w.Order.model_validate(order)).exchange_index is None
+
+
+def test_balance_breakdown_per_shard() -> None:
+    shards = [{"exchange_index": 0, "balance": "10.0000"}, {"exchange_index": 1, "balance": 500}]  # cents tolerated
+    raw = {
+        "balance": 1500,
+        "balance_dollars": "15.0000",
+        "portfolio_value": 0,
+        "updated_ts": 1,
+        "balance_breakdown": shards,
+    }
+    balance = p.parse_balance(w.Balance.model_validate(raw))
+    assert balance.balance == Decimal(15) and balance.by_shard == {0: Decimal(10), 1: Decimal(5)}
+    assert (balance.on_shard(0), balance.on_shard(1), balance.on_shard(2)) == (Decimal(10), Decimal(5), Decimal(0))
+    old = p.parse_balance(w.Balance.model_validate({"balance": 979, "portfolio_value": 0, "updated_ts": 1}))
+    assert old.by_shard == {} and old.on_shard(0) == Decimal("9.79") and old.on_shard(1) == 0

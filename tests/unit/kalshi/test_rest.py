@@ -170,10 +170,11 @@ async def test_cancel_v2_and_legacy_create_body() -> None:
                               "yes_price_dollars": "0.6000"}}, 201),
     )  # fmt: skip
     async with client(script, []) as c:
-        cancel = await c.cancel_order("o-1")
+        cancel = await c.cancel_order("o-1", exchange_index=1, market_ticker="T")
         order = await c.create_order_legacy(ticker="T", side="ask", count=D2, price=Decimal("0.6"), client_order_id="x")
     assert cancel.reduced_by == Decimal(5) and script.requests[0].method == "DELETE"
     assert script.requests[0].url.path == "/trade-api/v2/portfolio/events/orders/o-1"
+    assert dict(script.requests[0].url.params) == {"exchange_index": "1", "market_ticker": "T", "subaccount": "0"}
     legacy = json.loads(script.requests[1].content)
     assert (legacy["side"], legacy["action"], legacy["no_price_dollars"], legacy["count"]) == ("no", "buy", "0.4000", 2)
     assert order.book_side == "ask" and order.yes_price == Decimal("0.6")

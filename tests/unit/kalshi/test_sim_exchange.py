@@ -123,3 +123,22 @@ def test_closing_a_position_releases_cash_and_settlement_pays(ex: KalshiExchange
     assert payouts["b"] == D(6) and payouts["c"] == D(4) and "a" not in payouts
     assert ex.accounts["b"].cash == cash_before + 6 and ex.markets[T].status == "finalized"
     assert ex.markets[T].result == "yes" and ex.accounts["a"].positions[T].position == 0
+
+
+def test_cash_and_cancels_are_per_exchange_shard(ex: KalshiExchange) -> None:
+    (mlb,) = open_game(ex, league="mlb", away=("NYY", "New York Y"), home=("BOS", "Boston"),
+                       start=datetime(2026, 11, 24, 0, 30, tzinfo=UTC))  # fmt: skip
+    assert (ex.markets[T].exchange_index, mlb.exchange_index) == (0, 1)
+    account = ex.account("a")
+    assert account.shard_cash == {0: D(50), 1: D(50)} and account.available == D(100)
+    order, _ = ex.create_order("a", OrderSpec(mlb.ticker, "bid", D("0.40"), D(100)))  # $40 of shard 1's $50
+    assert order.exchange_index == 1 and (account.available_on(0), account.available_on(1)) == (D(50), D(10))
+    with pytest.raises(ExchangeError, match="insufficient_balance"):  # $20 fits the total ($60), not shard 1
+        ex.create_order("a", OrderSpec(mlb.ticker, "bid", D("0.40"), D(50)))
+    with pytest.raises(ExchangeError, match="not_found"):
+        ex.cancel_order("a", order.order_id, exchange_index=0)
+    with pytest.raises(ExchangeError, match="not_found"):
+        ex.cancel_order("a", order.order_id, exchange_index=1, market_ticker=T)
+    assert order.status == "resting"
+    _, reduced = ex.cancel_order("a", order.order_id, exchange_index=1, market_ticker=mlb.ticker)
+    assert reduced == D(100) and account.available_on(1) == D(50)
