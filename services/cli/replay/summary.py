@@ -74,6 +74,12 @@ async def summarise(pool: asyncpg.Pool, redis: Any, game_ids: Sequence[str]) -> 
             "positions_settled": await count(
                 "SELECT count(*) FROM positions WHERE status = 'settled' AND game_id = ANY($1::text[])"
             ),
+            "positions_closed": await count(
+                "SELECT count(*) FROM positions WHERE status = 'closed' AND game_id = ANY($1::text[])"
+            ),
+            "positions_open": await count(
+                "SELECT count(*) FROM positions WHERE status = 'open' AND game_id = ANY($1::text[])"
+            ),
             "realized_pnl": str(Decimal(money["realized"]).quantize(Decimal("0.000001"))),
             "fees_paid": str(Decimal(money["fees"]).quantize(Decimal("0.000001"))),
             "net_pnl": str((Decimal(money["realized"]) - Decimal(money["fees"])).quantize(Decimal("0.000001"))),
@@ -97,7 +103,8 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         "signals by kind: "
         + ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in summary["signals_by_kind"].items())
         + "; arbitrage legs hedged {hedge}, unwound {unwind}".format(**summary["arbitrage_steps"]),
-        f"positions opened {summary['positions_opened']}, settled {summary['positions_settled']}: realized "
+        f"positions opened {summary['positions_opened']}, closed by exits {summary['positions_closed']}, settled "
+        f"{summary['positions_settled']}, still open {summary['positions_open']}: realized "
         f"${summary['realized_pnl']}, fees ${summary['fees_paid']}, net ${summary['net_pnl']}",
         "ledger check: ok (nothing lost, nothing doubled)"
         if summary["ledger_ok"]
