@@ -4,7 +4,11 @@ Protocol (venues.md §1.7, docs.kalshi.com/websockets): the handshake ``GET /tra
 the three signed ``KALSHI-ACCESS-*`` headers; commands are JSON ``{"id", "cmd", "params"}``
 (``subscribe``, ``unsubscribe``, ``update_subscription``); the server pings every 10 s and the
 websockets library answers with pongs. ``orderbook_delta`` sends a snapshot per market, then signed
-deltas, all numbered by one gapless ``seq`` per subscription (``sid``).
+deltas, all numbered by one gapless ``seq`` per subscription (``sid``). Every ``orderbook_delta``
+subscription sends ``use_yes_price: false`` explicitly: NO levels then come on the NO leg's own price
+scale, which is what :mod:`markets.kalshi.parsing` and :mod:`markets.kalshi.books` read (a NO bid at 0.30
+is "NO at 30c", i.e. a YES ask at 0.70). Kalshi has announced that the default flips to ``true``; naming
+the flag keeps our books right across that flip.
 
 Recovery, all automatic:
 
@@ -60,6 +64,8 @@ log = logging.getLogger(__name__)
 Channel = Literal["orderbook_delta", "ticker", "trade", "fill", "user_orders", "market_positions"]
 UpdateAction = Literal["add_markets", "delete_markets", "get_snapshot"]
 _BOOK_TYPES = ("orderbook_snapshot", "orderbook_delta")
+USE_YES_PRICE = False
+"""Sent with every ``orderbook_delta`` subscription: NO levels on the NO-leg scale, as our parsing reads them."""
 _PRIVATE = ("fill", "user_orders", "market_positions")
 _PRIVATE_TYPES = ("fill", "user_order", "market_position")
 
@@ -326,6 +332,8 @@ class KalshiWebSocket:
         params: dict[str, Any] = {"channels": [sub.channel]}
         if sub.tickers:
             params["market_tickers"] = list(sub.tickers)
+        if sub.channel == "orderbook_delta":
+            params["use_yes_price"] = USE_YES_PRICE  # explicit: the venue's default is due to flip
         sub.sid, sub.last_seq, sub.failed = None, None, None
         sub.requested_mono = asyncio.get_running_loop().time()
         cmd_id = await self._send("subscribe", params)

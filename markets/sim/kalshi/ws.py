@@ -4,7 +4,8 @@ The handshake must carry valid ``KALSHI-ACCESS-*`` headers signing ``GET /trade-
 Kalshi's error shape otherwise). Commands (``subscribe``, ``unsubscribe``, ``update_subscription``
 with ``add_markets``/``delete_markets``/``get_snapshot``, ``list_subscriptions``) are answered as the
 AsyncAPI documents them, error codes included. Channels: ``orderbook_delta`` (a snapshot per market,
-then signed deltas; one gapless ``seq`` per subscription), ``ticker``, ``trade`` and the private
+then signed deltas; one gapless ``seq`` per subscription; NO levels priced on the NO leg, or on the YES
+scale, ``1 - price``, when subscribed with ``use_yes_price: true``), ``ticker``, ``trade`` and the private
 ``fill`` and ``user_orders`` (``user_order`` messages), both only for the connection's own key. Ping
 frames come from the server layer (uvicorn ``ws_ping_interval``, 10 s from the CLI).
 
@@ -78,12 +79,19 @@ class _CommandError(Exception):
         self.code = code
 
 
+USE_YES_PRICE_DEFAULT = False
+"""What a subscription without ``use_yes_price`` gets: NO levels on the NO-leg scale (the documented default
+as of 2026-08, announced to flip to ``True``; venues.md §1.7)."""
+
+
 @dataclass
 class _Sub:
     sid: int
     channel: str
     tickers: set[str] | None
     seq: int = 0
+    use_yes_price: bool = USE_YES_PRICE_DEFAULT
+    """``orderbook_delta``: report NO levels at their YES-leg price (``1 - no price``)."""
     last_ticker: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def covers(self, ticker: str) -> bool:
@@ -225,6 +233,9 @@ class KalshiWsHub:
         if any(c not in CHANNELS for c in channels):
             raise _CommandError(8)
         tickers = self._markets_param(params)
+        use_yes_price = params.get("use_yes_price", USE_YES_PRICE_DEFAULT)
+        if not isinstance(use_yes_price, bool):
+            raise _CommandError(11)
         for channel in channels:
             if channel in NEEDS_MARKETS and not tickers:
                 raise _CommandError(14)
@@ -233,7 +244,7 @@ class KalshiWsHub:
                 if sub.channel == channel and (sub.tickers is None or wanted is None or sub.tickers & wanted):
                     raise _CommandError(6)
         for channel in channels:
-            sub = _Sub(conn.next_sid, channel, None if tickers is None else set(tickers))
+            sub = _Sub(conn.next_sid, channel, None if tickers is None else set(tickers), use_yes_price=use_yes_price)
             conn.next_sid += 1
             conn.subs[sub.sid] = sub
             self._send(conn, {"id": cmd_id, "type": "subscribed", "msg": {"channel": channel, "sid": sub.sid}})
@@ -303,7 +314,8 @@ class KalshiWsHub:
         if yes:
             msg["yes_dollars_fp"] = [[wire.dollars(p), wire.fp(yes[p])] for p in sorted(yes)]
         if no:
-            msg["no_dollars_fp"] = [[wire.dollars(p), wire.fp(no[p])] for p in sorted(no)]
+            levels = {_no_level_price(sub, p): size for p, size in no.items()}
+            msg["no_dollars_fp"] = [[wire.dollars(p), wire.fp(levels[p])] for p in sorted(levels)]
         self._sequenced(conn, sub, "orderbook_snapshot", msg)
 
     def _ticker(self, conn: _Connection, sub: _Sub, market: SimMarket, *, force: bool = False) -> None:
@@ -344,7 +356,7 @@ class KalshiWsHub:
 
     def _route(self, conn: _Connection, sub: _Sub, event: ExchangeEvent) -> None:
         if isinstance(event, BookChanged) and sub.channel == "orderbook_delta" and sub.covers(event.ticker):
-            self._sequenced(conn, sub, "orderbook_delta", self._delta(conn, event))
+            self._sequenced(conn, sub, "orderbook_delta", self._delta(conn, sub, event))
         elif isinstance(event, TradeExecuted) and sub.channel == "trade" and sub.covers(event.trade.ticker):
             trade = wire.trade_json(event.trade)
             msg = {k: v for k, v in trade.items() if k not in ("ticker", "created_time")}
@@ -359,12 +371,13 @@ class KalshiWsHub:
         elif isinstance(event, MarketChanged) and sub.channel == "ticker" and sub.covers(event.ticker):
             self._ticker(conn, sub, self.exchange.markets[event.ticker])
 
-    def _delta(self, conn: _Connection, event: BookChanged) -> dict[str, Any]:
+    def _delta(self, conn: _Connection, sub: _Sub, event: BookChanged) -> dict[str, Any]:
         market = self.exchange.markets[event.ticker]
+        price = _no_level_price(sub, event.price) if event.side == "no" else event.price
         msg: dict[str, Any] = {
             "market_ticker": event.ticker,
             "market_id": market.market_id,
-            "price_dollars": wire.dollars(event.price),
+            "price_dollars": wire.dollars(price),
             "delta_fp": wire.fp(event.delta),
             "side": event.side,
             "ts": event.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -373,6 +386,11 @@ class KalshiWsHub:
         if event.client_order_id and event.owner == conn.key_id:
             msg["client_order_id"] = event.client_order_id
         return msg
+
+
+def _no_level_price(sub: _Sub, no_price: Decimal) -> Decimal:
+    """A NO level's price as ``sub`` asked for it: the NO leg's own price, or ``1 - price`` on the YES scale."""
+    return ONE - no_price if sub.use_yes_price else no_price
 
 
 def _times(at: Any) -> dict[str, int]:
