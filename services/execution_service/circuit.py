@@ -170,19 +170,28 @@ class VenueCircuit:
     async def watch(self, engines: dict[Any, ExecutionEngine], stopping: asyncio.Event) -> None:
         """Probe open circuits after their back-off and poll closed venues' exchange status until ``stopping``."""
         next_check = self._clock()
-        while not stopping.is_set():
-            due = [s.retry_at for s in self._venues.values() if s.state == "open"]
-            wait_s = min([next_check, *due]) - self._clock()
-            if wait_s > 0 and not self._status_wanted:
-                await wait_event(self._wake, wait_s)
-            self._wake.clear()
-            if stopping.is_set():
-                return
-            check_status = self._status_wanted or self._clock() >= next_check
-            if check_status:
-                self._status_wanted = False
-                next_check = self._clock() + self.check_interval_s
-            await self.check(engines, status=check_status)
+
+        async def wake_on_stop() -> None:  # a stop must not wait out the back-off
+            await stopping.wait()
+            self._wake.set()
+
+        stopper = asyncio.create_task(wake_on_stop())
+        try:
+            while not stopping.is_set():
+                due = [s.retry_at for s in self._venues.values() if s.state == "open"]
+                wait_s = min([next_check, *due]) - self._clock()
+                if wait_s > 0 and not self._status_wanted:
+                    await wait_event(self._wake, wait_s)
+                self._wake.clear()
+                if stopping.is_set():
+                    return
+                check_status = self._status_wanted or self._clock() >= next_check
+                if check_status:
+                    self._status_wanted = False
+                    next_check = self._clock() + self.check_interval_s
+                await self.check(engines, status=check_status)
+        finally:
+            stopper.cancel()
 
     async def check(self, engines: dict[Any, ExecutionEngine], *, status: bool = True) -> None:
         """One round of :meth:`watch`: probe each open circuit whose back-off is over; with ``status``, also
