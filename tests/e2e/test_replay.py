@@ -2,7 +2,9 @@
 
 Each test runs a short replay on loopback (paper trading) and checks what a user would: every game
 discovered and matched on both venues, states and probabilities stored, paper fills, every position
-settled when its game ended, and the ledger check (nothing lost, nothing doubled). The second test
+settled when its game ended, and the ledger check (nothing lost, nothing doubled). The first test
+also halts trading (the kill switch) after the first fill: from then on only reduce-only sells may
+leave (the ledger's L4 fails the run otherwise). The second test
 kills Redis (SIGKILL) in the middle of the run and starts it again on its append-only file: every
 service must survive and the ledger must still hold.
 """
@@ -18,8 +20,11 @@ import pytest
 from services.cli.replay.command import DEFAULT_DATA, Replay
 from services.cli.replay.plan import ReplayPlan
 from services.cli.replay.redis_server import RedisServer
+from shared.bus.pubsub import MarketDataBus
+from shared.bus.redis_conn import connect_redis
 from shared.config import ArbeesSettings, load_settings
 from shared.db.pool import create_pool
+from shared.trading_state import halt, read_trading_state
 from tests.support import eventually
 
 pytestmark = [
@@ -53,11 +58,34 @@ async def test_replay_of_recorded_games_is_discovered_matched_traded_and_settled
     plan = ReplayPlan.load(DEFAULT_DATA, ["nba", "nhl"], 2, 0, 150.0, 12.0)
     lines: list[str] = []
     replay = Replay(plan, load_settings(ArbeesSettings), tmp_path / "run", 1, lines.append)
-    summary = await replay.run(timeout_s=90)
-    _check(summary, lines)
-    assert all(child.returncode == 0 for child in replay.fleet.values()), {
-        n: c.returncode for n, c in replay.fleet.items()
-    }
+    tasks: list[asyncio.Task[None]] = []
+    pool = await create_pool(database_url, max_size=2)
+    redis = connect_redis(redis_url, single_process=False)
+
+    async def halt_after_the_first_fill() -> None:
+        # The kill switch in the middle of a live replay: from then on nothing but reduce-only sells leaves.
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM fills"), timeout=120, interval=0.2)
+        async with pool.acquire() as conn:
+            await halt(conn, "e2e: operator halt during the replay", "test", bus=MarketDataBus(redis))
+
+    replay.on_running = lambda run: tasks.append(asyncio.create_task(halt_after_the_first_fill()))
+    try:
+        summary = await replay.run(timeout_s=90)
+        await asyncio.gather(*tasks)
+        _check(summary, lines)
+        assert all(child.returncode == 0 for child in replay.fleet.values()), {
+            n: c.returncode for n, c in replay.fleet.items()
+        }
+        halted_at = await pool.fetchval("SELECT max(changed_at) FROM trading_state_log WHERE state = 'halted'")
+        after = await pool.fetch(
+            "SELECT side, status, COALESCE(reason, '') AS reason FROM orders WHERE created_at > $1", halted_at
+        )
+        # The ledger check's L4 already failed the run for anything else; say what happened for people.
+        assert all(r["side"] == "sell" or r["reason"].startswith("trading_halted") for r in after), after
+        assert (await read_trading_state(pool)).halted
+    finally:
+        await redis.aclose()
+        await pool.close()
 
 
 async def test_services_survive_a_redis_restart_in_the_middle_of_a_replay_and_lose_nothing(
