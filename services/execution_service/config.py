@@ -54,6 +54,7 @@ class ExecutionSettings(ArbeesSettings):
     legs_bound_s: float = Field(default=5.0, gt=0)
     hedge_cap_cents: int = Field(default=3, ge=0, le=50)
     hedge_attempts: int = Field(default=1, ge=0)
+    unwind_attempts: int = Field(default=3, ge=1, description="unwinds tried before a naked leg halts trading")
     legs_interval_s: float = Field(default=1.0, gt=0)
 
     @property

@@ -8,7 +8,8 @@ remain; otherwise **unwind** — sell the excess of the long leg at its best bid
 is an ordinary approved intent (same signal id, leg index ``100·attempt + leg`` for a hedge, ``900 +
 10·attempt + leg`` for an unwind) with its own ``client_order_id``, sent through the submit stream, so
 the ledger records it and the halt gate applies (while halted a hedge is refused and the next pass
-unwinds).
+unwinds). When ``unwind_attempts`` unwinds have not flattened the legs, an ALERT is logged and trading
+halted: a naked leg is never left silently.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from shared.bus.pubsub import MarketDataBus
 from shared.db.uow import Store, UnitOfWork
 from shared.messages import MarketPriceUpdated, SubmitOrder, derive_id, utc_now
 from shared.orders.state import TERMINAL, OrderStatus
+from shared.trading_state import halt
 
 log = logging.getLogger(__name__)
 HEDGE_BASE, UNWIND_BASE = 100, 900
@@ -40,6 +42,7 @@ class LegRules:
     bound_s: float
     hedge_cap: Decimal
     hedge_attempts: int
+    unwind_attempts: int = 3
     lookback: timedelta = timedelta(hours=6)
 
 
@@ -93,7 +96,8 @@ def plan_step(
     """The next action for one signal's legs: ``(kind, template leg, quantity, price)`` or ``None``.
 
     ``kind`` is ``hedge`` (buy more of the short leg), ``unwind`` (sell the excess of the long leg) or
-    ``cancel`` (an order still working past the bound: cancel it, then decide on what it filled).
+    ``cancel`` (an order still working past the bound: cancel it, then decide on what it filled) or
+    ``stuck`` (every unwind failed too: alert and halt trading).
     """
     working = [leg for leg in legs if not leg.final]
     if working:
@@ -115,6 +119,9 @@ def plan_step(
     ask = asks.get(short_leg)
     if hedges < rules.hedge_attempts and ask is not None and ask <= cap:
         return "hedge", short, excess, ask
+    unwinds = sum(1 for leg in legs if leg.leg_index >= UNWIND_BASE and leg.base == long_leg)
+    if unwinds >= rules.unwind_attempts:
+        return "stuck", originals[long_leg], excess, Decimal(0)
     bid = bids.get(long_leg)
     if bid is None or bid <= 0:
         return None  # nothing to sell into yet; the next pass tries again
@@ -134,6 +141,7 @@ class LegGuard:
     ) -> None:
         self._store = store
         self._cancel = cancel
+        self._alerted: set[str] = set()
         self._bus = bus
         self._rules = rules
         self._interval_s = interval_s
@@ -165,9 +173,25 @@ class LegGuard:
                 continue
             if step[0] == "cancel":
                 await self._cancel_working(step[1])
+            elif step[0] == "stuck":
+                await self._stuck(step[1], step[2])
             else:
                 sent += await self._send(legs, *step)
         return sent
+
+    async def _stuck(self, leg: Leg, excess: Decimal) -> None:
+        """Neither hedged nor unwound: a naked leg stays, so trading stops until someone looks (once per signal)."""
+        if leg.signal_id in self._alerted:
+            return
+        self._alerted.add(leg.signal_id)
+        reason = (
+            f"arbitrage {leg.signal_id}: {excess} contracts of {leg.venue} {leg.market_id} "
+            "could not be hedged or unwound"
+        )
+        log.error("ALERT: naked arbitrage leg; halting trading", extra={"alert": True, "reason": reason})
+        self.actions.append(("stuck", leg.intent_id))
+        async with self._store.pool.acquire() as conn:
+            await halt(conn, reason, "execution_service:legs", bus=self._bus)
 
     async def _cancel_working(self, leg: Leg) -> None:
         log.warning("arbitrage leg still working past the bound: cancelling", extra={"intent_id": leg.intent_id})

@@ -53,7 +53,10 @@ class ExecutionService(Service):
         s = self.exec_settings
         self.halt_watcher = start_halt_watcher(ctx, self.engines, s.halt_poll_interval_s, s.halt_confirm_timeout_s)
         rules = LegRules(
-            bound_s=s.legs_bound_s, hedge_cap=Decimal(s.hedge_cap_cents) / 100, hedge_attempts=s.hedge_attempts
+            bound_s=s.legs_bound_s,
+            hedge_cap=Decimal(s.hedge_cap_cents) / 100,
+            hedge_attempts=s.hedge_attempts,
+            unwind_attempts=s.unwind_attempts,
         )
         self.legs = LegGuard(infra.store, infra.market_data, rules, s.legs_interval_s, cancel=self._cancel)
         ctx.spawn(self.legs.run(ctx.stopping), name="execution_service:legs")

@@ -21,7 +21,7 @@ import pytest
 
 from markets.base import ExecutionEngine, Unknown
 from markets.sim.kalshi.auth import KeyRegistry
-from markets.sim.kalshi.exchange import KalshiExchange
+from markets.sim.kalshi.exchange import KalshiExchange, OrderSpec
 from markets.sim.kalshi.inprocess import RunningSim, serve_in_process
 from markets.sim.kalshi.seeding import open_game
 from markets.sim.kalshi.state import SimState
@@ -35,7 +35,7 @@ from shared.messages import MarketPriceUpdated, SubmitOrder, derive_id
 from shared.prices import Venue
 from shared.runtime.infra import Infra
 from shared.runtime.runner import run_services
-from shared.trading_state import halt
+from shared.trading_state import halt, read_trading_state
 from tests.contract.engines import harness_kalshi as hk
 from tests.contract.engines.harness_polymarket import ExecEnv, execution_env
 from tests.support import eventually
@@ -68,7 +68,7 @@ class Fleet:
         )  # fmt: skip
         await self.infra.market_data.publish(keys.MARKET_PRICE, top.key, top)
 
-    async def approve(self, venue: Venue, **overrides: Any) -> SubmitOrder:
+    async def approve(self, venue: Venue, *, leg_index: int = 0, **overrides: Any) -> SubmitOrder:
         """An approved intent row (not yet sent on the stream)."""
         self.count += 1
         market_id, outcome_id = self.market(venue)
@@ -84,9 +84,9 @@ class Fleet:
         await self.infra.pool.execute(
             """INSERT INTO order_intents (intent_id, client_order_id, signal_id, leg_index, strategy, game_id, venue,
                    market_id, outcome_id, side, limit_price, quantity, notional, decision)
-               VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'approved')""",
+               VALUES ($1, $2, $3, $13, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'approved')""",
             cmd.intent_id, cmd.client_order_id, cmd.signal_id, cmd.strategy, cmd.game_id, cmd.venue, cmd.market_id,
-            cmd.outcome_id, cmd.side, cmd.limit_price, cmd.quantity, cmd.limit_price * cmd.quantity,
+            cmd.outcome_id, cmd.side, cmd.limit_price, cmd.quantity, cmd.limit_price * cmd.quantity, leg_index,
         )  # fmt: skip
         return cmd
 
@@ -306,3 +306,77 @@ async def test_an_open_venue_circuit_refuses_orders_to_that_venue_only(fleet: Fl
     assert (await eventually(lambda: fleet.settled(sent)))["status"] != "rejected"
     assert fleet.kalshi_orders() == 0 and fleet.pm.posts() == 1
     await fleet.ledger_ok()
+
+
+async def _arbitrage(fleet: Fleet, signal_id: str) -> list[SubmitOrder]:
+    """Both legs of an arbitrage approved as signal_processor would (a signals row, one intent per leg)."""
+    legs = [
+        {"venue": v, "market_id": m, "outcome_id": o, "tick_size": "0.01"}
+        for v, (m, o) in (("kalshi", fleet.market("kalshi")), ("polymarket", fleet.market("polymarket")))
+    ]
+    await fleet.infra.pool.execute(
+        """INSERT INTO signals (signal_id, message_id, ts, strategy, kind, game_id, edge_per_contract, payload)
+           VALUES ($1, gen_random_uuid(), now(), 'arb', 'arbitrage', 'g1', 0.02, $2)""",
+        signal_id,
+        {"legs": legs},
+    )
+    kalshi = await fleet.approve("kalshi", signal_id=signal_id, strategy="arb", time_in_force="ioc")
+    pm = await fleet.approve("polymarket", leg_index=1, signal_id=signal_id, strategy="arb", time_in_force="ioc")
+    return [kalshi, pm]
+
+
+async def _steps(fleet: Fleet, signal_id: str) -> list[Any]:
+    return list(
+        await fleet.infra.pool.fetch(
+            """SELECT i.leg_index, i.venue, i.side, o.status, COALESCE(o.filled_quantity, 0) AS filled
+               FROM order_intents i LEFT JOIN orders o ON o.client_order_id = i.client_order_id
+               WHERE i.signal_id = $1 ORDER BY i.leg_index""",
+            signal_id,
+        )
+    )
+
+
+@pytest.mark.parametrize("exec_overrides", [{"legs_bound_s": 1.0, "legs_interval_s": 0.2}])
+async def test_an_arbitrage_leg_that_does_not_fill_is_hedged_on_the_venue(fleet: Fleet) -> None:
+    # Kalshi's offer has moved 2 cents above the leg's limit: the Kalshi leg is not filled (refused as
+    # price_moved), the Polymarket leg fills, and the guard buys the Kalshi contracts at the new offer,
+    # within its 3-cent cap.
+    exchange = fleet.kalshi_sim.state.exchange
+    exchange.add_account("seller", D(100000), unlimited=True)
+    exchange.create_order("seller", OrderSpec(fleet.kalshi_ticker, "ask", KALSHI_PRICE + D("0.02"), D(10), "s-1"))
+    await fleet.price("kalshi", KALSHI_PRICE + D("0.02"))
+    await fleet.price("polymarket", PM_PRICE)
+    await fleet.pm.counterparty.offer(PM_PRICE, D(10))
+    for cmd in await _arbitrage(fleet, "arb-hedged"):
+        await fleet.send(cmd)
+
+    async def hedged() -> bool:
+        return any(r["leg_index"] == 100 and r["filled"] == D(10) for r in await _steps(fleet, "arb-hedged"))
+
+    await eventually(hedged, timeout=30)
+    steps = {r["leg_index"]: r for r in await _steps(fleet, "arb-hedged")}
+    assert (steps[0]["filled"], steps[1]["filled"], steps[100]["venue"]) == (D(0), D(10), "kalshi")
+    assert [a for a, _ in fleet.service.legs.actions] == ["hedge"]
+    await fleet.ledger_ok()
+
+
+@pytest.mark.parametrize("exec_overrides", [{"legs_bound_s": 1.0, "legs_interval_s": 0.2, "unwind_attempts": 1}])
+async def test_a_leg_neither_hedged_nor_unwound_halts_trading(fleet: Fleet) -> None:
+    await fleet.price("kalshi", KALSHI_PRICE)
+    await fleet.price("polymarket", PM_PRICE)
+    await fleet.pm.counterparty.offer(PM_PRICE, D(10))
+    for cmd in await _arbitrage(fleet, "arb-naked"):
+        await fleet.send(cmd)
+    # No Kalshi seller and no Polymarket buyer: the hedge and the unwind both go unfilled.
+    state = await eventually(_halted_state(fleet), timeout=60)
+    assert "could not be hedged or unwound" in state.reason
+    assert [a for a, _ in fleet.service.legs.actions] == ["hedge", "unwind", "stuck"]
+    await fleet.ledger_ok()
+
+
+def _halted_state(fleet: Fleet) -> Any:
+    async def check() -> Any:
+        state = await read_trading_state(fleet.infra.pool)
+        return state if state.halted else None
+
+    return check
