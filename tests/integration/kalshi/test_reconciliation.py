@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from markets.base import OrderRequest, Unknown
+from markets.base import Accepted, OrderRequest, Unknown
 from markets.kalshi.execution import KalshiExecutionEngine
 from markets.kalshi.execution.options import ExecutionOptions
 from services.execution_service import engines as engine_setup
@@ -393,5 +393,31 @@ async def test_circuit_opens_while_trading_is_paused_and_probes_until_it_resumes
         clock.now += 5
         await circuit.check({"kalshi": engine}, status=False)
         assert circuit.state("kalshi") == "closed" and circuit.allow("kalshi") is None
+    finally:
+        await engine.close()
+
+
+async def test_a_401_opens_the_circuit_at_once_and_is_re_checked_not_latched(sim: Sim, tmp_path: Path) -> None:
+    sim.set_book(yes=[], no=[("0.60", "100")])
+    clock = FakeClock()
+    circuit = VenueCircuit(failure_threshold=3, open_s=5, clock=clock)
+    engine = _engine(sim, tmp_path)
+    await engine.start()
+    try:
+        await sim.fault(kind="http_status", method="POST", path="/portfolio/events/orders", status=401, count=None)
+        result: Any
+        try:
+            result = await engine.submit(OrderRequest("arb-401-0", TICKER, "yes", "buy", D("0.40"), D(1), "ioc"))
+        except Exception as e:  # noqa: BLE001 - the engine may raise or answer; the circuit takes either
+            result = e
+        circuit.record("kalshi", result)
+        refusal = circuit.allow("kalshi")
+        assert refusal is not None and refusal.startswith(REASON)  # one auth failure is enough
+        await sim.control("DELETE", "/_sim/faults")
+        clock.now += 5
+        await circuit.check({"kalshi": engine})  # the probe re-runs the engine's start: the 401 is re-checked
+        assert circuit.state("kalshi") == "closed" and circuit.allow("kalshi") is None
+        outcome = await engine.submit(OrderRequest("arb-401-1", TICKER, "yes", "buy", D("0.40"), D(1), "ioc"))
+        assert isinstance(outcome, Accepted), outcome  # the engine trades again: nothing latched it off
     finally:
         await engine.close()
