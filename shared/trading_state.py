@@ -79,11 +79,10 @@ async def set_trading_state(
     if not reason.strip():
         raise ValueError("a trading-state change needs a reason")
     async with conn.transaction():
-        current = await conn.fetchrow("SELECT value FROM risk_state WHERE key = $1 FOR UPDATE", STATE_KEY)
-        before = _parse(current["value"], None) if current is not None else None
+        current = await conn.fetchrow("SELECT value, updated_at FROM risk_state WHERE key = $1 FOR UPDATE", STATE_KEY)
+        before = _parse(current["value"], current["updated_at"]) if current is not None else None
         if before is not None and before.state == state and before.reason == reason:
-            changed_at = await conn.fetchval("SELECT updated_at FROM risk_state WHERE key = $1", STATE_KEY)
-            return TradingState(state, reason, before.source, changed_at)
+            return before
         value = {"state": state, "reason": reason, "source": source}
         changed_at = await conn.fetchval(
             """INSERT INTO risk_state (key, value, updated_at) VALUES ($1, $2, clock_timestamp())

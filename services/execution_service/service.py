@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from markets.base import ExecutionEngine
 from services.execution_service import engines as engine_setup
@@ -68,7 +68,7 @@ class ExecutionService(Service):
         )
 
     async def _cancel(self, venue: str, client_order_id: str) -> None:
-        engine = self.engines.get(venue)  # type: ignore[call-overload]
+        engine = self.engines.get(cast(Venue, venue))
         if engine is not None:
             await engine.cancel(client_order_id)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations
 
 from services.game_shard.edges import fee_per_contract
@@ -41,11 +42,12 @@ def complementary(a: InstrumentRef, b: InstrumentRef, sport: str) -> bool:
     return all(payoff(a, r) + payoff(b, r) == 1 for r in RESULTS.get(sport, TWO_WAY))
 
 
-def complementary_pairs(game: GameAssignment) -> list[tuple[InstrumentRef, InstrumentRef]]:
-    """Every cross-venue complementary pair of ``game``'s instruments."""
-    return [
+@lru_cache(maxsize=4096)
+def complementary_pairs(game: GameAssignment) -> tuple[tuple[InstrumentRef, InstrumentRef], ...]:
+    """Every cross-venue complementary pair of ``game``'s instruments (worked out once per assignment)."""
+    return tuple(
         (a, b) for a, b in combinations(game.instruments, 2) if a.venue != b.venue and complementary(a, b, game.sport)
-    ]
+    )
 
 
 def arbitrage_signal(

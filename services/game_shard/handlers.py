@@ -22,6 +22,7 @@ from services.game_shard.price_store import PriceRecorder
 from services.game_shard.pricing import probability_message
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
+from shared.db.signals import insert_signal
 from shared.db.uow import Store, UnitOfWork
 from shared.messages import (
     GameAssignment,
@@ -173,7 +174,7 @@ class GameShardHandlers:
     async def _emit(self, uow: UnitOfWork, signals: list[SignalGenerated]) -> None:
         for signal in signals:
             key = _signal_key(*(f"{leg.venue}:{leg.market_id}:{leg.outcome_id}" for leg in signal.legs))
-            if not await _insert_signal(uow, signal):
+            if not await insert_signal(uow.conn, signal):
                 continue
             await uow.emit(keys.SIGNALS, signal)
             self.book.last_signal_at[key] = signal.ts_event
@@ -227,21 +228,3 @@ async def _insert_probability(uow: UnitOfWork, wp: WinProbabilityUpdated) -> Non
         wp.away,
         wp.draw,
     )
-
-
-async def _insert_signal(uow: UnitOfWork, signal: SignalGenerated) -> bool:
-    status = await uow.conn.execute(
-        """INSERT INTO signals (signal_id, message_id, ts, strategy, kind, game_id, edge_per_contract,
-               model_probability, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING""",
-        signal.signal_id,
-        signal.message_id,
-        signal.ts_event,
-        signal.strategy,
-        signal.kind,
-        signal.game_id,
-        signal.edge_per_contract,
-        signal.model_probability,
-        signal.model_dump(mode="json"),
-    )
-    return bool(status.endswith(" 1"))

@@ -55,15 +55,13 @@ class DrawdownGuard:
         reason = (
             f"daily loss {-pnl:.2f} beyond the limit {self.max_daily_loss:.2f} ({'paper' if self._paper else 'live'})"
         )
+        if not self.tripped:
+            log.error(
+                "drawdown limit breached: halting trading", extra={"pnl": str(pnl), "limit": str(self.max_daily_loss)}
+            )
         async with self._pool.acquire() as conn:
-            state = await read_trading_state(conn)
-            if not self.tripped or not state.halted:
-                log.error(
-                    "drawdown limit breached: halting trading",
-                    extra={"pnl": str(pnl), "limit": str(self.max_daily_loss)},
-                )
-                if not state.halted:
-                    await halt(conn, reason, SOURCE, bus=self._bus)
+            if not (await read_trading_state(conn)).halted:
+                await halt(conn, reason, SOURCE, bus=self._bus)
         self.tripped = True
         return True
 

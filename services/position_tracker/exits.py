@@ -21,6 +21,7 @@ from typing import Any
 from shared.aio import wait_event
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
+from shared.db.signals import insert_signal
 from shared.db.uow import Store
 from shared.fees import taker_fee_per_contract
 from shared.messages import InstrumentRef, SignalGenerated, SignalLeg, WinProbabilityUpdated, derive_id, utc_now
@@ -83,7 +84,7 @@ class ExitWatcher:
         if signals:
             async with self._store.unit_of_work() as uow:
                 for signal in signals:
-                    if await _insert_signal(uow.conn, signal):
+                    if await insert_signal(uow.conn, signal):
                         await uow.emit(keys.SIGNALS, signal)
                         emitted.append(signal)
         for signal in emitted:
@@ -151,21 +152,3 @@ class ExitWatcher:
                 await self.scan()
             except Exception:  # noqa: BLE001 - the next scan retries
                 log.exception("exit scan failed")
-
-
-async def _insert_signal(conn: Any, signal: SignalGenerated) -> bool:
-    status = await conn.execute(
-        """INSERT INTO signals (signal_id, message_id, ts, strategy, kind, game_id, edge_per_contract,
-               model_probability, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING""",
-        signal.signal_id,
-        signal.message_id,
-        signal.ts_event,
-        signal.strategy,
-        signal.kind,
-        signal.game_id,
-        signal.edge_per_contract,
-        signal.model_probability,
-        signal.model_dump(mode="json"),
-    )
-    return bool(status.endswith(" 1"))

@@ -118,24 +118,6 @@ async def duplicate_of(conn: asyncpg.Connection, signal: SignalGenerated, leg: S
     return str(value) if value is not None else None
 
 
-async def record_signal(conn: asyncpg.Connection, signal: SignalGenerated) -> None:
-    """Keep the signal (its time is part of the duplicate key); a row already there is left as is."""
-    await conn.execute(
-        """INSERT INTO signals (signal_id, message_id, ts, strategy, kind, game_id, edge_per_contract,
-               model_probability, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING""",
-        signal.signal_id,
-        signal.message_id,
-        signal.ts_event,
-        signal.strategy,
-        signal.kind,
-        signal.game_id,
-        signal.edge_per_contract,
-        signal.model_probability,
-        signal.model_dump(mode="json"),
-    )
-
-
 async def exposure_for(
     conn: asyncpg.Connection, signal: SignalGenerated, leg: SignalLeg, *, paper: bool, sport: str, now: datetime
 ) -> Exposure:

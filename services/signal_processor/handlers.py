@@ -16,6 +16,7 @@ from services.signal_processor.config import SignalProcessorSettings
 from services.signal_processor.risk import Approved, Denied, Exposure, Limits, decide, is_reduce_only
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
+from shared.db.signals import insert_signal
 from shared.db.uow import UnitOfWork
 from shared.messages import Message, OrderDenied, SignalGenerated, SignalLeg, SubmitOrder, derive_id, utc_now
 from shared.trading_state import halt, read_trading_state
@@ -85,7 +86,7 @@ class SignalHandler:
 
     async def _decide_all(self, uow: UnitOfWork, signal: SignalGenerated) -> list[Approved | Denied]:
         conn = uow.conn
-        await queries.record_signal(conn, signal)
+        await insert_signal(conn, signal)  # its time is part of the duplicate key
         state = await read_trading_state(conn)
         sport = await queries.sport_of(conn, signal.game_id)
         game = await queries.game_exposure(conn, signal.game_id)
