@@ -82,8 +82,9 @@ def market_buy_amounts(price: Decimal, size: Decimal, tick: Decimal) -> OrderAmo
     """Amounts for a FAK/FOK BUY of up to ``size`` shares at worst ``price``.
 
     ``makerAmount`` = ``size x price`` floored to 0.01 pUSD (never more than the limit allows);
-    ``takerAmount`` = ``makerAmount / price`` floored to 0.0001 shares, so the implied price
-    ``maker / taker`` rounds to ``price`` on the tick and the shares asked for never exceed ``size``.
+    ``takerAmount`` = ``makerAmount / price`` floored to 0.0001 shares, so the shares asked for never
+    exceed ``size`` and, for orders of at least the venue's minimum size (5 shares), the implied price
+    ``maker / taker`` rounds to ``price`` on the tick.
 
     Raises
     ------
