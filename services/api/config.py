@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import ArbeesSettings
 
+REPO_DASHBOARD = Path(__file__).resolve().parents[2] / "frontend" / "dist"
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "token", "password", "test"}
 
 
@@ -19,6 +22,16 @@ class ApiSettings(ArbeesSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     token: SecretStr | None = None
     control_token: SecretStr | None = None
+    dashboard_dir: Path | None = Field(
+        default=None, description="the built dashboard served at / (default: <repo>/frontend/dist when built)"
+    )
+
+    @property
+    def dashboard(self) -> Path | None:
+        """The dashboard directory to serve: the setting, else the repo's build output when it exists."""
+        if self.dashboard_dir is not None:
+            return self.dashboard_dir
+        return REPO_DASHBOARD if (REPO_DASHBOARD / "index.html").is_file() else None
 
     @field_validator("token", "control_token")
     @classmethod

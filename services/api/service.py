@@ -44,7 +44,15 @@ class ApiService(Service):
                 "API control token not configured; using the generated one",
                 extra={"token_file": str(control_path)},
             )
-        app = create_app(ctx.infra.pool, ctx.infra.redis, self.token, self.control_token)
+        app = create_app(
+            ctx.infra.pool,
+            ctx.infra.redis,
+            self.token,
+            self.control_token,
+            paper=self.api_settings.trading_mode == "paper",
+            stopping=ctx.stopping,
+            dashboard_dir=self.api_settings.dashboard,
+        )
         host, port = self.api_settings.host, self.api_settings.port
         self.server = make_server(app, host, port, host_setting="API_HOST", port_setting="API_PORT")
         task = ctx.spawn(serve_until(self.server, ctx.stopping), name="api:http")

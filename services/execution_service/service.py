@@ -17,6 +17,7 @@ from services.execution_service.legs import LegGuard, LegRules
 from services.execution_service.queues import consume_by_venue
 from services.execution_service.reconcile import reconcile_loop
 from services.execution_service.recovery import Reconciler
+from shared.messages import utc_now
 from shared.prices import Venue
 from shared.runtime.service import Service, ServiceContext
 
@@ -35,6 +36,7 @@ class ExecutionService(Service):
         # The venue circuit (R20): the submit path asks ``circuit.allow(venue)`` and reports ``circuit.record``.
         self.circuit = sweep.build_circuit(settings)
         self.reconciler: Reconciler | None = None
+        self.circuit_since: dict[str, tuple[str, str]] = {}  # circuit.<venue> -> (state, first reported, ISO)
 
     async def start(self, ctx: ServiceContext) -> None:
         infra = ctx.infra
@@ -84,5 +86,12 @@ class ExecutionService(Service):
         details["mode"] = self.exec_settings.trading_mode
         for venue, reason in self.disabled.items():
             details[f"{venue}.disabled"] = reason
-        details.update(sweep.health(self.circuit, self.reconciler, list(self.engines)))
+        health = sweep.health(self.circuit, self.reconciler, list(self.engines))
+        details.update(health)
+        for key, value in health.items():  # when each circuit's state was first reported (for the dashboard)
+            if key.startswith("circuit."):
+                state = str(value).partition(":")[0]
+                if self.circuit_since.get(key, ("", ""))[0] != state:
+                    self.circuit_since[key] = (state, utc_now().isoformat())
+                details[f"{key}.since"] = self.circuit_since[key][1]
         return details

@@ -49,17 +49,19 @@ async def client(infra: Infra) -> httpx.AsyncClient:
 
 async def test_games_and_matches_are_listed_with_reasons_and_orientation(client: httpx.AsyncClient) -> None:
     async with client:
-        games = (await client.get("/api/v1/games", headers=AUTH)).json()
+        page = (await client.get("/api/v1/games", headers=AUTH)).json()
+        assert page["next_offset"] is None
+        games = page["items"]
         assert [(g["game_id"], g["home_team"], g["away_team"], g["status"]) for g in games] == [
             ("401900001", "BOS", "LAL", "pre")
         ]
-        matches = (await client.get("/api/v1/matches", headers=AUTH, params={"game_id": "401900001"})).json()
+        matches = (await client.get("/api/v1/matches", headers=AUTH, params={"game_id": "401900001"})).json()["items"]
         by_venue = {m["venue"]: m for m in matches}
         assert by_venue["kalshi"]["status"] == "matched" and by_venue["kalshi"]["home_outcome"] == "no"
         assert by_venue["kalshi"]["instruments"][0]["pays_on"] == "away"
         assert by_venue["polymarket"]["reason_code"] == "settlement_terms"
         assert by_venue["polymarket"]["reasons"] == ["settles on regulation time only"]
-        refused = (await client.get("/api/v1/matches", headers=AUTH, params={"status": "refused"})).json()
+        refused = (await client.get("/api/v1/matches", headers=AUTH, params={"status": "refused"})).json()["items"]
         assert [m["venue"] for m in refused] == ["polymarket"]
 
 

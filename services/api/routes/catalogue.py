@@ -1,56 +1,67 @@
-"""Games discovered and the venue markets matched (or refused) for them (read only)."""
+"""Games (summaries and history) and the venue markets matched (or refused) for them (read only)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 
-from services.api.schemas import GameOut, MatchOut
+from services.api.queries import games, history, matches
+from services.api.routes.params import Id, Limit, Offset, VenueParam
+from services.api.schemas import GameHistory, GameSummary, MatchOut, Page
 
 router = APIRouter()
+GameId = Annotated[str, Path(min_length=1, max_length=200)]
 
 
-@router.get("/games", response_model=list[GameOut])
+@router.get("/games", response_model=Page[GameSummary])
 async def list_games(
     request: Request,
     status: Literal["pre", "in", "post"] | None = None,
-    league: str | None = Query(None, min_length=1, max_length=20),
-    limit: int = Query(200, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
-) -> list[GameOut]:
-    """Games of the catalogue, soonest first, with the shard assigned to each."""
-    rows = await request.app.state.pool.fetch(
-        """SELECT g.*, a.shard_id FROM games g LEFT JOIN shard_assignments a ON a.game_id = g.game_id
-           WHERE ($1::text IS NULL OR g.status = $1) AND ($2::text IS NULL OR g.league = $2)
-           ORDER BY g.scheduled_start, g.game_id LIMIT $3 OFFSET $4""",
-        status,
-        league,
-        limit,
-        offset,
-    )
-    return [GameOut.model_validate(dict(r)) for r in rows]
+    league: Annotated[str | None, Query(min_length=1, max_length=20)] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page[GameSummary]:
+    """Games of the catalogue, live first then newest scheduled start, with state, probability and prices."""
+    return await games.list_games(request.app.state.pool, status=status, league=league, limit=limit, offset=offset)
 
 
-@router.get("/matches", response_model=list[MatchOut])
+@router.get("/games/{game_id}", response_model=GameSummary, responses={404: {"description": "unknown game"}})
+async def get_game(request: Request, game_id: GameId) -> GameSummary:
+    """One game's summary."""
+    found = await games.game(request.app.state.pool, game_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"unknown game {game_id!r}")
+    return found
+
+
+@router.get("/games/{game_id}/history", response_model=GameHistory, responses={404: {"description": "unknown game"}})
+async def get_game_history(
+    request: Request,
+    game_id: GameId,
+    since: Annotated[datetime | None, Query(description="ISO-8601; only points at or after it")] = None,
+    max_points: Annotated[int, Query(ge=1, le=5000, description="points per series at most")] = 1000,
+) -> GameHistory:
+    """States, probabilities, oriented prices and signals of one game over time."""
+    pool = request.app.state.pool
+    if await pool.fetchval("SELECT 1 FROM games WHERE game_id = $1", game_id) is None:
+        raise HTTPException(status_code=404, detail=f"unknown game {game_id!r}")
+    if since is not None and since.tzinfo is None:
+        raise HTTPException(status_code=422, detail="since must carry a UTC offset (e.g. 2026-01-01T00:00:00Z)")
+    return await history.game_history(pool, game_id, since, max_points)
+
+
+@router.get("/matches", response_model=Page[MatchOut])
 async def list_matches(
     request: Request,
-    game_id: str | None = Query(None, min_length=1),
+    game_id: Id = None,
     status: Literal["matched", "refused"] | None = None,
-    venue: Literal["kalshi", "polymarket"] | None = None,
-    limit: int = Query(200, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
-) -> list[MatchOut]:
+    venue: VenueParam = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page[MatchOut]:
     """Match verdicts with their confidence and reasons."""
-    rows = await request.app.state.pool.fetch(
-        """SELECT * FROM market_matches
-           WHERE ($1::text IS NULL OR game_id = $1) AND ($2::text IS NULL OR status = $2)
-             AND ($3::text IS NULL OR venue = $3)
-           ORDER BY game_id, venue, market_id LIMIT $4 OFFSET $5""",
-        game_id,
-        status,
-        venue,
-        limit,
-        offset,
+    return await matches.list_matches(
+        request.app.state.pool, game_id=game_id, status=status, venue=venue, limit=limit, offset=offset
     )
-    return [MatchOut.model_validate(dict(r)) for r in rows]

@@ -6,6 +6,7 @@ import logging
 
 from fastapi import APIRouter, Request
 
+from services.api.queries.trading_state import state_out
 from services.api.schemas import StateChangeIn, TradingStateOut
 from shared.bus.pubsub import MarketDataBus
 from shared.trading_state import State, TradingState, announce, read_trading_state, set_trading_state
@@ -17,19 +18,19 @@ log = logging.getLogger(__name__)
 @router.get("/state", response_model=TradingStateOut)
 async def get_state(request: Request) -> TradingStateOut:
     """The trading state, why, by whom and since when."""
-    return _out(await read_trading_state(request.app.state.pool))
+    return state_out(await read_trading_state(request.app.state.pool))
 
 
 @router.post("/halt", response_model=TradingStateOut)
 async def post_halt(request: Request, body: StateChangeIn) -> TradingStateOut:
     """Halt trading (persisted, announced on the bus); idempotent for the same reason."""
-    return _out(await _change(request, "halted", body.reason))
+    return state_out(await _change(request, "halted", body.reason))
 
 
 @router.post("/resume", response_model=TradingStateOut)
 async def post_resume(request: Request, body: StateChangeIn) -> TradingStateOut:
     """Allow trading again."""
-    return _out(await _change(request, "active", body.reason))
+    return state_out(await _change(request, "active", body.reason))
 
 
 async def _change(request: Request, state: State, reason: str) -> TradingState:
@@ -41,9 +42,3 @@ async def _change(request: Request, state: State, reason: str) -> TradingState:
     except Exception:  # noqa: BLE001 - persisted already: services still see it at their next read
         log.exception("trading state saved but not announced on the bus", extra={"state": state})
     return changed
-
-
-def _out(state: TradingState) -> TradingStateOut:
-    return TradingStateOut(
-        state=state.state, halted=state.halted, reason=state.reason, source=state.source, since=state.changed_at
-    )

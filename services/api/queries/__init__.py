@@ -1,0 +1,1 @@
+"""Read queries behind the API routes, one module per concern (asyncpg, exact decimals)."""

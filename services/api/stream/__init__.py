@@ -1,0 +1,1 @@
+"""The dashboard's live stream: bus messages turned into SSE events."""

@@ -1,0 +1,1 @@
+"""Integration tests of the dashboard read API (real PostgreSQL and Redis)."""
