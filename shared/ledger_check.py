@@ -10,7 +10,9 @@
   (``trading_state_log``) unless it only sold down a position held when it was created (reduce-only:
   a sell no larger than the net of that outcome's fills until then). A row recording an intent that never
   left the process (``denied``, or a reason starting with one of :data:`UNSENT_REASONS`: closed unsent by
-  reconciliation, or refused by the execution-time checks) is not an order sent.
+  reconciliation, or refused by the execution-time checks) is not an order sent. An external order
+  (found at the venue, not placed by Arbees: reported under L1) is not judged here: we did not send it,
+  and its row's time is when we found it.
 
 :func:`check_ledger` returns every problem found; ``ok`` is true only without any.
 """
@@ -33,6 +35,7 @@ UNSENT_REASONS = (
     "book_stale:",
     "price_moved:",
     "venue_circuit_open:",
+    "market_closed:",
 )
 """Reason prefixes of order rows that never left the process (never sent to a venue)."""
 _SENT = """o.status <> 'denied' AND NOT (COALESCE(o.reason, '') LIKE ANY($1::text[]))"""
@@ -49,7 +52,8 @@ _SENT_WHILE_HALTED = f"""SELECT o.client_order_id, o.created_at, l.reason
     FROM orders o CROSS JOIN LATERAL (
         SELECT state, reason FROM trading_state_log
         WHERE changed_at <= o.created_at ORDER BY changed_at DESC, id DESC LIMIT 1) l
-    WHERE l.state = 'halted' AND {_SENT} AND NOT {_REDUCE_ONLY}"""  # noqa: S608
+    WHERE l.state = 'halted' AND {_SENT} AND NOT {_REDUCE_ONLY}
+      AND NOT (o.intent_id IS NULL AND o.game_id = 'external')"""  # noqa: S608
 
 
 @dataclass(frozen=True, slots=True)

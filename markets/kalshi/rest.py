@@ -329,11 +329,15 @@ class KalshiRestClient:
         reduce_only: bool = False,
         cancel_order_on_pause: bool = False,
         expiration_time: int | None = None,
+        exchange_index: int | None = None,
     ) -> OrderAck:
         """Place a limit order with V2 ``POST /portfolio/events/orders``.
 
         ``side`` is the YES leg (``bid`` = buy YES, ``ask`` = sell YES ≡ buy NO at ``1 - price``);
         ``price`` is the YES-leg limit; ``expiration_time`` is Unix seconds (good-till-time).
+        ``exchange_index`` is the shard of the market (``MarketInfo.exchange_index``); routing is the
+        caller's job (docs.kalshi.com/getting_started/exchange_sharding), so the engine always names it.
+        ``None`` omits it (the venue routes by ticker; ``-1`` requires that).
 
         Idempotency: ``client_order_id`` is the key — a repeat never creates a second order. A
         duplicate answer is resolved to the existing order (``OrderAck.duplicate``).
@@ -364,6 +368,8 @@ class KalshiRestClient:
         }
         if expiration_time is not None:
             body["expiration_time"] = expiration_time
+        if exchange_index is not None:
+            body["exchange_index"] = exchange_index
         try:
             raw = await self._call(
                 "POST", "/portfolio/events/orders", w.CreateOrderV2Response,
@@ -387,8 +393,11 @@ class KalshiRestClient:
         post_only: bool = False,
         reduce_only: bool = False,
         expiration_ts: int | None = None,
+        exchange_index: int | None = None,
     ) -> KalshiOrder:
         """Fallback: legacy ``POST /portfolio/orders`` (deprecated June 2026; 100 write tokens).
+
+        ``exchange_index`` as for :meth:`create_order`.
 
         A ``bid`` is sent as buy YES at ``price``; an ``ask`` as buy NO at ``1 - price``. Same failure
         semantics and idempotency as :meth:`create_order` (a 409 ``order_already_exists`` resolves to the
@@ -411,6 +420,8 @@ class KalshiRestClient:
         body["yes_price_dollars" if side == "bid" else "no_price_dollars"] = leg_price
         if expiration_ts is not None:
             body["expiration_ts"] = expiration_ts
+        if exchange_index is not None:
+            body["exchange_index"] = exchange_index
         try:
             raw = await self._call(
                 "POST", "/portfolio/orders", w.OrderResponse, kind=CallKind.CREATE, body=body,
@@ -454,11 +465,18 @@ class KalshiRestClient:
         )  # fmt: skip
         return p.parse_cancel_v2(raw)
 
-    async def cancel_order_legacy(self, order_id: str) -> CancelAck:
-        """Fallback: legacy ``DELETE /portfolio/orders/{order_id}`` (same semantics as :meth:`cancel_order`)."""
+    async def cancel_order_legacy(
+        self, order_id: str, *, exchange_index: int, market_ticker: str | None = None, subaccount: int = 0
+    ) -> CancelAck:
+        """Fallback: legacy ``DELETE /portfolio/orders/{order_id}`` (same semantics as :meth:`cancel_order`).
+
+        It too must name the order's shard (``exchange_index``, a query parameter): without one the venue
+        looks on the default shard 0 and answers 404 for an order resting on another.
+        """
+        params = _params(exchange_index=exchange_index, market_ticker=market_ticker, subaccount=subaccount)
         raw = await self._call(
             "DELETE", f"/portfolio/orders/{order_id}", w.CancelOrderLegacyResponse,
-            kind=CallKind.CANCEL, cost=LEGACY_MUTATION_COST,
+            kind=CallKind.CANCEL, cost=LEGACY_MUTATION_COST, params=params,
         )  # fmt: skip
         return p.parse_cancel_legacy(raw)
 

@@ -8,8 +8,11 @@ Per venue the circuit is ``closed`` (orders pass), ``open`` (orders are refused 
 - at once on an auth or clock error (401, skew), a geoblock, or the exchange saying
   ``trading_active=false`` / ``exchange_active=false`` (Kalshi ``GET /exchange/status``).
 
-A closed or settled market (``MARKET_INACTIVE``, ``market_closed``) blocks only that market and asks for
-an immediate probe: when the whole exchange is paused the probe opens the venue's circuit.
+A closed or settled market (``MARKET_INACTIVE``, ``market_closed``: the venue, or the engine's own market
+check, says it is not trading) is "cancel and stop": orders to that market are refused from then on with
+reason ``market_closed: ...`` (never sent; the ledger counts it unsent), the submit path cancels our
+resting orders on it (:func:`cancel_market_orders`), and other markets of the venue keep trading. It
+also asks for an immediate probe: when the whole exchange is paused the probe opens the venue's circuit.
 
 After ``open_s`` (doubled after each failed probe, at most ``open_max_s``) :meth:`VenueCircuit.watch`
 probes the venue (half-open): Kalshi re-runs the engine's start-up checks (clock, key, balance,
@@ -38,6 +41,7 @@ from shared.errors import Rejected as VenueRejected
 
 log = logging.getLogger(__name__)
 REASON = "venue_circuit_open"
+MARKET_CLOSED = "market_closed"
 State = Literal["closed", "open", "half_open"]
 _SERVER_CODES = frozenset({"venue_busy", "venue_unreachable"})
 _AT_ONCE_CODES = frozenset({"auth_or_clock", "geoblocked", "trading_inactive", "exchange_inactive"})
@@ -94,15 +98,20 @@ class VenueCircuit:
     def allow(self, venue: str, market_id: str | None = None) -> str | None:
         """``None`` when an order to ``venue`` (and ``market_id``) may be sent, else the refusal reason.
 
-        The reason starts with ``venue_circuit_open``; cancels and reconciliation never ask.
+        The reason starts with ``venue_circuit_open`` (the venue) or ``market_closed`` (that market);
+        cancels and reconciliation never ask.
         """
         state = self._venues.get(venue)
         if state is not None and state.state != "closed":
             return f"{REASON}: {venue} {state.state} ({state.reason})"
-        closed = self._closed_markets.get((venue, market_id)) if market_id is not None else None
+        closed = self.market_closed(venue, market_id)
         if closed is not None:
-            return f"{REASON}: {venue} market {market_id} closed ({closed})"
+            return f"{MARKET_CLOSED}: {venue} market {market_id} is closed ({closed}); nothing more is sent to it"
         return None
+
+    def market_closed(self, venue: str, market_id: str | None) -> str | None:
+        """Why ``market_id`` on ``venue`` was found closed, or ``None`` while it is not known closed."""
+        return self._closed_markets.get((venue, market_id)) if market_id is not None else None
 
     def record(self, venue: str, result: OrderResult | BaseException, market_id: str | None = None) -> None:
         """Count what a submit to ``venue`` answered (an outcome, or the exception the engine raised)."""
@@ -117,6 +126,9 @@ class VenueCircuit:
         elif verdict == "open":
             self._open(venue, reason)
         elif verdict == "market_closed" and market_id is not None:
+            if (venue, market_id) not in self._closed_markets:
+                log.warning("market closed: cancel and stop", extra={"venue": venue, "market_id": market_id,
+                                                                     "reason": reason})  # fmt: skip
             self._closed_markets[(venue, market_id)] = reason
             self._status_wanted = True  # a paused exchange also answers "market inactive": ask it now
             self._wake.set()
@@ -213,6 +225,29 @@ class VenueCircuit:
             paused = await exchange_paused(engine)
             if paused is not None:
                 self._open(venue, paused)
+
+
+async def cancel_market_orders(engine: ExecutionEngine, market_id: str, timeout_s: float) -> list[str]:
+    """Cancel our resting orders on a market found closed; the client order ids cancelled.
+
+    Best effort within ``timeout_s``: a venue that refuses (Kalshi answers ``MARKET_INACTIVE`` to every order
+    operation once a market has closed, and cancels what rests itself) or fails is logged; the orders'
+    rows follow from reconciliation either way.
+    """
+    try:
+        async with asyncio.timeout(timeout_s):
+            cancelled = await engine.cancel_all(market_id)
+    except Exception as e:  # noqa: BLE001 - reported; reconciliation records whatever the venue did
+        log.warning(
+            "could not cancel the resting orders of a closed market",
+            extra={"venue": engine.venue, "market_id": market_id, "error": f"{type(e).__name__}: {e}"},
+        )
+        return []
+    log.warning(
+        "closed market: resting orders cancelled",
+        extra={"venue": engine.venue, "market_id": market_id, "cancelled": cancelled},
+    )
+    return cancelled
 
 
 async def exchange_paused(engine: ExecutionEngine) -> str | None:

@@ -8,6 +8,11 @@ empty; cancel-all is retried until it does or ``confirm_timeout_s`` has passed s
 An unconfirmed venue is logged as an ``ALERT`` line. The cancellations are then recorded from the venues'
 answers (the orders' rows and events, as reconciliation records them).
 
+While trading stays halted, each poll asks every engine for its ``open_orders``: an order found resting
+later (an external order, or a submit that raced the halt and landed after the first sweep) is swept
+again the same way (cancel-all, confirmed, logged and recorded as another :class:`HaltSweep`). A venue
+whose open orders cannot be read is skipped for that poll and asked again on the next.
+
 Sending is not decided here: the submit path reads the persisted state itself (see ``gates``).
 """
 
@@ -16,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -95,25 +101,50 @@ class HaltWatcher:
             await wait_event(stopping, self.poll_interval_s)
 
     async def observe(self, halted: bool, reason: str) -> HaltSweep | None:
-        """Note the state; on the change to halted, sweep every venue (returns the sweep, else ``None``)."""
+        """Note the state; on the change to halted sweep every venue, and while halted sweep again any venue
+        where an order rests (returns the sweep, else ``None``)."""
         async with self._lock:
             if not halted:
                 self.halted = False
                 return None
             if self.halted:
-                return None
-            self.halted = True
-            sweep = await self.sweep(reason)
+                sweep = await self._resweep(reason)
+                if sweep is None:
+                    return None
+            else:
+                self.halted = True
+                sweep = await self.sweep(reason)
         await self._record_cancellations()
         return sweep
 
-    async def sweep(self, reason: str) -> HaltSweep:
-        """Cancel everything resting on every venue and confirm none is left within ``confirm_timeout_s``."""
+    async def _resweep(self, reason: str) -> HaltSweep | None:
+        """While halted: sweep again the venues where an order rests now (``None`` when none does)."""
+        resting: dict[Venue, list[str]] = {}
+        for venue, engine in self.engines.items():
+            try:
+                async with asyncio.timeout(self.confirm_timeout_s):
+                    orders = await engine.open_orders()
+            except Exception as e:  # noqa: BLE001 - unreadable now: asked again on the next poll
+                log.warning(
+                    "halted: open orders unreadable", extra={"venue": venue, "error": f"{type(e).__name__}: {e}"}
+                )
+                continue
+            if orders:
+                resting[venue] = [o.client_order_id for o in orders]
+        if not resting:
+            return None
+        log.warning("halted, but orders rest: sweeping again", extra={"resting": resting, "reason": reason})
+        return await self.sweep(f"re-sweep while halted ({reason})", venues=resting)
+
+    async def sweep(self, reason: str, venues: Iterable[Venue] | None = None) -> HaltSweep:
+        """Cancel everything resting on every venue (or on ``venues``) and confirm none is left within
+        ``confirm_timeout_s``."""
         started = time.monotonic()
         deadline = started + self.confirm_timeout_s
-        log.warning("trading halted: cancelling every resting order", extra={"reason": reason})
-        venues = await asyncio.gather(*(self._sweep_venue(v, e, deadline) for v, e in self.engines.items()))
-        sweep = HaltSweep(reason, time.monotonic() - started, tuple(venues))
+        engines = self.engines if venues is None else {v: self.engines[v] for v in venues}
+        log.warning("trading halted: cancelling every resting order", extra={"reason": reason, "venues": list(engines)})
+        swept = await asyncio.gather(*(self._sweep_venue(v, e, deadline) for v, e in engines.items()))
+        sweep = HaltSweep(reason, time.monotonic() - started, tuple(swept))
         self.sweeps.append(sweep)
         for venue in sweep.venues:
             extra = {"venue": venue.venue, "cancelled": list(venue.cancelled), "attempts": venue.attempts}

@@ -11,6 +11,10 @@ redelivery (the row existed: the earlier attempt may have reached the venue) is 
 venue is asked by ``client_order_id``, and the order is recorded as the venue has it, or left ``unknown``
 for reconciliation. The venue call is bounded by ``submit_timeout_s``: no answer in time is ``unknown``
 (resolved later by ``client_order_id``), never a rejection and never a blind re-send.
+
+When an answer shows the order's market closed (the venue circuit's ``market_closed`` verdict), our resting
+orders on that market are cancelled before the next order is handled, and later orders to it are refused
+(``market_closed: ...``); see ``circuit``.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import logging
 import asyncpg
 
 from markets.base import Accepted, ExecutionEngine, OrderRequest, OrderResult, Rejected, Unknown
-from services.execution_service.circuit import VenueCircuit
+from services.execution_service.circuit import VenueCircuit, cancel_market_orders
 from services.execution_service.gates import ExecutionGates, Refusal
 from services.execution_service.ledger import OrderContext, persist_before_send, record_report, record_status
 from shared.db.uow import UnitOfWork
@@ -78,17 +82,24 @@ class SubmitHandler:
         try:
             outcome = await self._submit(engine, cmd)
         except Exception as e:
-            if self.circuit is not None:
-                self.circuit.record(cmd.venue, e, cmd.market_id)
+            await self._record(engine, cmd, e)
             raise
-        if self.circuit is not None:
-            self.circuit.record(cmd.venue, outcome, cmd.market_id)
+        await self._record(engine, cmd, outcome)
         if isinstance(outcome, Accepted):
             await record_report(uow, ctx, outcome.report)
         elif isinstance(outcome, Rejected):
             await record_status(uow, ctx, OrderStatus.REJECTED, f"{outcome.code}: {outcome.reason}")
         elif isinstance(outcome, Unknown):
             await record_status(uow, ctx, OrderStatus.UNKNOWN, outcome.reason)
+
+    async def _record(self, engine: ExecutionEngine, cmd: SubmitOrder, result: OrderResult | BaseException) -> None:
+        """Tell the circuit what the venue answered; a market newly found closed has its resting orders cancelled."""
+        if self.circuit is None:
+            return
+        was_closed = self.circuit.market_closed(cmd.venue, cmd.market_id)
+        self.circuit.record(cmd.venue, result, cmd.market_id)
+        if was_closed is None and self.circuit.market_closed(cmd.venue, cmd.market_id) is not None:
+            await cancel_market_orders(engine, cmd.market_id, self.submit_timeout_s)
 
     def _circuit_refusal(self, cmd: SubmitOrder) -> Refusal | None:
         """The venue circuit's refusal (R20), if it is open for this venue or market."""

@@ -5,7 +5,8 @@
    or an engine whose key or clock was refused (the AuthOrClock latch, cleared by a successful
    ``start()``).
 2. Journal the intent (``pending``) **before** the first byte is sent.
-3. Send V2 ``POST /portfolio/events/orders``. The REST client already retries what provably did not
+3. Send V2 ``POST /portfolio/events/orders`` naming the market's exchange shard (``exchange_index``, from
+   the market checked in step 1; a re-send reads it again). The REST client already retries what provably did not
    act (429, connection never opened) with the same body. What may have acted — a 5xx, a timeout
    after sending, an unreadable 2xx — is :class:`~shared.errors.Ambiguous`: the order is looked up by
    ``client_order_id`` (or settled at once if the WebSocket already pushed it); found → ``Accepted``
@@ -46,7 +47,7 @@ from markets.kalshi.execution.validate import (
     refuse,
     worst_case_cost,
 )
-from markets.kalshi.models import KalshiOrder, OrderAck
+from markets.kalshi.models import KalshiOrder, MarketInfo, OrderAck
 from markets.kalshi.rest import KalshiRestClient
 from shared.errors import Ambiguous, AuthOrClock, Retryable, VenueError
 from shared.errors import Rejected as VenueRejected
@@ -108,12 +109,12 @@ class SubmitPath:
                 entry = await self.journal.get(cid)
                 if entry is not None:
                     return await self._repeat(request, entry)
-                refusal = await self._pre_send(request)
-                if refusal is not None:
-                    return refusal
+                checked = await self._pre_send(request)
+                if isinstance(checked, Rejected):
+                    return checked
                 entry = await self.journal.record(VENUE, request)
                 self.tracker.track(_tracked(request))
-                return await self._send(request, entry.created_at)
+                return await self._send(request, entry.created_at, checked.exchange_index)
         finally:
             lock, users = self._locks[cid]
             if users <= 1:
@@ -123,7 +124,8 @@ class SubmitPath:
 
     # -- before sending --------------------------------------------------------------------------
 
-    async def _pre_send(self, request: OrderRequest) -> Rejected | None:
+    async def _pre_send(self, request: OrderRequest) -> Rejected | MarketInfo:
+        """The refusal, or the market (its shard is named on the create) when the order may be sent."""
         if self.auth_failure is not None:
             reason = f"kalshi refused our key or clock; not sending ({self.auth_failure})"
             return refuse(request, reason, "auth_or_clock")
@@ -150,15 +152,21 @@ class SubmitPath:
                 f"and ${available:.2f} is available on exchange shard {market.exchange_index}",
                 "insufficient_balance",
             )
-        return None
+        return market
 
     # -- sending ---------------------------------------------------------------------------------
 
-    async def _send(self, request: OrderRequest, journalled_at: datetime) -> OrderResult:
+    async def _send(self, request: OrderRequest, journalled_at: datetime, shard: int | None = None) -> OrderResult:
+        if shard is None:  # a re-send: the market's exchange shard is read again
+            try:
+                shard = (await self.markets.get(request.market_id)).exchange_index
+            except VenueError as e:
+                reason = f"not re-sent: the market's exchange shard could not be read ({e})"
+                return Unknown(reason, client_order_id=request.client_order_id)
         ambiguous: VenueError | None = None
         for _ in range(self.options.submit_sends):
             try:
-                ack = await self._create(request)
+                ack = await self._create(request, shard)
             except Ambiguous as e:
                 ambiguous = e
                 accepted = await self._accept_found(request, await self._find(request, journalled_at, checks=1))
@@ -184,7 +192,9 @@ class SubmitPath:
             return await self._accept_ack(request, ack)
         return await self._resolve(request, journalled_at, ambiguous)
 
-    async def _create(self, request: OrderRequest) -> OrderAck:
+    async def _create(self, request: OrderRequest, shard: int) -> OrderAck:
+        """One V2 create, naming the market's exchange shard (``exchange_index``): Kalshi routes an order by
+        it, and a market on another shard (new baseball and tennis events) is not found on the default one."""
         outcome = request.outcome_id
         expires = None if request.expires_at is None else int(request.expires_at.timestamp())
         return await self.rest.create_order(
@@ -196,6 +206,7 @@ class SubmitPath:
             time_in_force=WIRE_TIF[request.time_in_force],
             post_only=request.post_only,
             expiration_time=expires,
+            exchange_index=shard,
         )
 
     async def _venue_refused(

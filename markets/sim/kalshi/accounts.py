@@ -51,6 +51,7 @@ class SimOrder:
     legacy_side: str | None = None
     legacy_action: str | None = None
     exchange_index: int = 0
+    requested_exchange_index: int | None = None  # what the create named (None: omitted, routed by ticker)
     filled: Decimal = ZERO
     remaining: Decimal = ZERO
     status: OrderState = "resting"

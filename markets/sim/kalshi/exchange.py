@@ -149,6 +149,8 @@ class OrderSpec:
     expiration_ts: int | None = None
     legacy_side: str | None = None
     legacy_action: str | None = None
+    exchange_index: int | None = None
+    """The shard the create named; ``None`` or ``-1``: routed by ticker; another shard than the market's: 404."""
 
 
 @dataclass(frozen=True)
@@ -307,16 +309,16 @@ class KalshiExchange:
         Raises
         ------
         ExchangeError
-            ``market_not_found``, ``MARKET_INACTIVE``, ``invalid_price``, ``invalid_order``,
-            ``insufficient_balance``.
+            ``market_not_found`` (also when ``spec.exchange_index`` names another shard than the
+            market's), ``MARKET_INACTIVE``, ``invalid_price``, ``invalid_order``, ``insufficient_balance``.
         """
         self.expire_orders()
         account = self.account(owner)
         if spec.client_order_id and spec.client_order_id in account.by_client_id:
             return self.orders[account.by_client_id[spec.client_order_id]], True
         market = self.markets.get(spec.ticker)
-        if market is None:
-            raise ExchangeError(404, "market_not_found", "market not found")
+        if market is None or spec.exchange_index not in (None, -1, market.exchange_index):
+            raise ExchangeError(404, "market_not_found", "market not found")  # not on the shard it was sent to
         count = self._check(market, account, spec)
         now = self.now()
         order = SimOrder(
@@ -325,6 +327,7 @@ class KalshiExchange:
             time_in_force=spec.time_in_force, self_trade_prevention=spec.self_trade_prevention, created=now,
             updated=now, expiration_ts=spec.expiration_ts, post_only=spec.post_only, reduce_only=spec.reduce_only,
             legacy_side=spec.legacy_side, legacy_action=spec.legacy_action, exchange_index=market.exchange_index,
+            requested_exchange_index=spec.exchange_index,
         )  # fmt: skip
         with self._publishing(market, owner, spec.client_order_id or None):
             self.orders[order.order_id] = order
@@ -421,8 +424,8 @@ class KalshiExchange:
     ) -> tuple[SimOrder, Decimal]:
         """Cancel what is left of ``owner``'s order; returns ``(order, reduced_by)``.
 
-        ``exchange_index`` (V2 cancels) must name the shard of the order's market: the order is looked
-        up on that shard only. ``None`` skips the check (legacy cancels, the simulator's own makers).
+        ``exchange_index`` (V2 and legacy cancels) must name the shard of the order's market: the order
+        is looked up on that shard only. ``None`` skips the check (the simulator's own makers).
 
         Raises
         ------

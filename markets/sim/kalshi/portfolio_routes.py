@@ -2,8 +2,10 @@
 
 Every request must be signed (401 otherwise). A repeated ``client_order_id`` never creates a second order:
 V2 answers 201 with the existing order, legacy answers 409 ``order_already_exists`` (venues.md §1.5).
-A V2 cancel must name the exchange shard of the order's market (``exchange_index``), else 404; the
-balance is reported per shard in ``balance_breakdown``.
+A V2 cancel must name the exchange shard of the order's market (``exchange_index``), else 404; a legacy
+cancel without one looks on the default shard 0 (404 for an order on another shard); a create naming
+another shard than its market's is 404 ``market_not_found``. The balance is reported per shard in
+``balance_breakdown``.
 """
 
 from __future__ import annotations
@@ -94,8 +96,15 @@ class PortfolioRoutes:
         return {"order": wire.order_json(order)}
 
     async def cancel_order_legacy(self, order_id: str, request: Request) -> dict[str, Any]:
-        """``DELETE /portfolio/orders/{order_id}`` with ``reduced_by_fp``."""
-        order, reduced = self.ex.cancel_order(await self._key(request), order_id)
+        """``DELETE /portfolio/orders/{order_id}`` with ``reduced_by_fp`` (query ``exchange_index``, default
+        the default shard 0, and ``market_ticker``); 404 when not resting on that shard."""
+        key = await self._key(request)
+        q = request.query_params
+        try:
+            shard = int(q.get("exchange_index", 0))
+        except ValueError:
+            raise ExchangeError(404, "not_found", "not found") from None
+        order, reduced = self.ex.cancel_order(key, order_id, exchange_index=shard, market_ticker=q.get("market_ticker"))
         return {"order": wire.order_json(order), "reduced_by_fp": wire.fp(reduced)}
 
     async def list_orders(self, request: Request) -> dict[str, Any]:

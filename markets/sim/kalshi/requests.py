@@ -4,7 +4,8 @@ V2 (``POST /portfolio/events/orders``): ``side`` ``bid``/``ask`` on the YES leg,
 ``price`` as fixed-point strings (a JSON number is refused, as a float must never carry money).
 Legacy (``POST /portfolio/orders``): ``side`` ``yes``/``no`` + ``action`` ``buy``/``sell``, integer
 ``count`` and/or ``count_fp``, and exactly one price as cents (``yes_price``/``no_price``) or dollars
-(``yes_price_dollars``/``no_price_dollars``). Errors are :class:`ExchangeError` in Kalshi's codes,
+(``yes_price_dollars``/``no_price_dollars``). Both take an optional ``exchange_index`` (the market's shard;
+omitted or ``-1``: routed by ticker). Errors are :class:`ExchangeError` in Kalshi's codes,
 including the real Nov-2025 demo answers for ``sell_position_floor`` and ``reduce_only``.
 """
 
@@ -42,6 +43,7 @@ class CreateOrderV2(_Body):
     cancel_order_on_pause: bool = False
     subaccount: int = 0
     order_group_id: str | None = None
+    exchange_index: int | None = None
 
 
 class CreateOrderLegacy(_Body):
@@ -65,6 +67,7 @@ class CreateOrderLegacy(_Body):
     reduce_only: bool = False
     sell_position_floor: int | None = None
     self_trade_prevention_type: str | None = None
+    exchange_index: int | None = None
 
 
 def _invalid(details: str) -> ExchangeError:
@@ -103,6 +106,7 @@ def v2_spec(body: CreateOrderV2) -> OrderSpec:
         post_only=body.post_only,
         reduce_only=body.reduce_only,
         expiration_ts=body.expiration_time,
+        exchange_index=body.exchange_index,
     )
 
 
@@ -161,4 +165,5 @@ def legacy_spec(body: CreateOrderLegacy) -> OrderSpec:
         expiration_ts=body.expiration_ts,
         legacy_side=body.side,
         legacy_action=body.action,
+        exchange_index=body.exchange_index,
     )

@@ -2,6 +2,8 @@
 
 Money-carrying streams live in Redis, so the replay's server persists every write (``appendfsync
 always``) as the compose file's does (``everysec`` there): a restart loses nothing that was acknowledged.
+With ``persist=False`` (tests of R12) it keeps nothing on disk (no append-only file, no snapshot): every
+start after a kill is an empty Redis.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 class RedisServer:
     """``redis-server`` on ``port`` with its data in ``directory``; :meth:`start` again after :meth:`kill`."""
 
-    def __init__(self, directory: Path, port: int | None = None, *, fsync: str = "always") -> None:
+    def __init__(
+        self, directory: Path, port: int | None = None, *, fsync: str = "always", persist: bool = True
+    ) -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             raise ConfigError(
@@ -36,6 +40,7 @@ class RedisServer:
         self.directory = directory
         self.port = port or free_port()
         self.fsync = fsync
+        self.persist = persist
         self._process: asyncio.subprocess.Process | None = None
 
     @property
@@ -46,10 +51,11 @@ class RedisServer:
     async def start(self, timeout_s: float = 20.0) -> None:
         """Start the server and wait until it answers."""
         self.directory.mkdir(parents=True, exist_ok=True)
+        durability = ("--appendonly", "yes", "--appendfsync", self.fsync) if self.persist else ("--appendonly", "no")
         self._process = await asyncio.create_subprocess_exec(
             self.binary,
             "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.directory),
-            "--appendonly", "yes", "--appendfsync", self.fsync, "--save", "",
+            *durability, "--save", "",
             "--logfile", str(self.directory / "redis.log"),
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
