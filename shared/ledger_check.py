@@ -8,9 +8,10 @@
   an entry, and the outbox has no unsent row.
 - **L4 gates**: no order was created after its signal expired, and none while trading was halted
   (``trading_state_log``) unless it only sold down a position held when it was created (reduce-only:
-  a sell no larger than the net of that outcome's fills until then). A row recording an intent that never
-  left the process (``denied``, or a reason starting with one of :data:`UNSENT_REASONS`: closed unsent by
-  reconciliation, or refused by the execution-time checks) is not an order sent. An external order
+  a sell no larger than the net of that outcome's fills until then, its own not counted). A row recording
+  an intent that never left the process (``denied``, or a reason starting with one of
+  :data:`UNSENT_REASONS`: closed unsent by reconciliation, or refused by the execution-time checks) is
+  not an order sent. An external order
   (found at the venue, not placed by Arbees: reported under L1) is not judged here: we did not send it,
   and its row's time is when we found it.
 
@@ -42,7 +43,9 @@ _SENT = """o.status <> 'denied' AND NOT (COALESCE(o.reason, '') LIKE ANY($1::tex
 _REDUCE_ONLY = """(o.side = 'sell' AND o.quantity <= (
     SELECT COALESCE(SUM(CASE WHEN f.side = 'buy' THEN f.quantity ELSE -f.quantity END), 0) FROM fills f
     WHERE f.venue = o.venue AND f.market_id = o.market_id AND f.outcome_id = o.outcome_id
-      AND f.ts <= o.created_at))"""
+      AND f.ts <= o.created_at AND f.client_order_id <> o.client_order_id))"""
+# The order's own fills are not "until then", even when the venue stamps them in whole seconds (Polymarket),
+# which can put a fill of a sell sent at 12:00:00.4 at 12:00:00, before the order's own row.
 # Built from the constant fragments above; the only value ($1, the unsent prefixes) is bound.
 _SENT_AFTER_EXPIRY = f"""SELECT o.client_order_id, o.created_at, (s.payload->>'expires_at')::timestamptz AS expires_at
     FROM orders o JOIN order_intents i ON i.client_order_id = o.client_order_id

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -19,6 +20,7 @@ import httpx
 
 from services.api.service import ApiService
 from services.cli import demo_script as script
+from services.cli.replay.dashboard import DEFAULT_DEMO_PORT, choose_port
 from services.registry import build_service
 from shared.bus import keys
 from shared.config import ArbeesSettings, load_settings
@@ -52,6 +54,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--limit", type=int, default=DEMO_LIMIT, help="games per league")
     parser.add_argument("--speed", type=float, default=DEMO_SPEED, help="game seconds per wall second")
     parser.add_argument("--json", action="store_true", help="also print the replay summary as JSON")
+    parser.add_argument(
+        "--hold",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep the dashboard open after the replay until Ctrl-C (default: when run in a terminal)",
+    )
+    parser.add_argument(
+        "--api-port", type=int, default=DEFAULT_DEMO_PORT, help="dashboard port (taken: a free one is used)"
+    )
     parser.add_argument("--timeout", type=float, default=30.0, help="scripted: seconds to wait for each step")
     parser.add_argument("--verbose", action="store_true", help="scripted: also print the services' JSON logs")
     parser.set_defaults(handler=run)
@@ -165,7 +176,7 @@ async def _api_position(api: ApiService, market_id: str, ready: Callable[[dict[s
     async with httpx.AsyncClient(base_url=api.base_url, timeout=5) as client:
         response = await client.get("/api/v1/positions", headers={"Authorization": f"Bearer {api.token}"})
     response.raise_for_status()
-    for row in response.json():
+    for row in response.json()["items"]:
         if row["market_id"] == market_id and row["outcome_id"] == "yes" and ready(row):
             return row
     return None
@@ -193,6 +204,8 @@ async def run(args: argparse.Namespace) -> int:
             argparse.Namespace(
                 data=replay.DEFAULT_DATA, sports=args.sports, limit=args.limit, speed=args.speed, seed=0,
                 shards=1, lead_s=12.0, timeout_s=None, json=args.json, run_dir=None,
+                api_port=choose_port(args.api_port),
+                hold=sys.stdout.isatty() if args.hold is None else args.hold,
             )
         )  # fmt: skip
     return await run_scripted(args)

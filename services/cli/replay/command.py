@@ -6,7 +6,9 @@
    through its normal settings, and the run waits for every heartbeat.
 3. The ESPN, Kalshi and Polymarket simulators start on the same games and clock; replay time 0 is set
    so the first game starts ``--lead-s`` later. Discovery finds the games and their markets, the shards
-   price them, signals are risk-checked and filled on paper, positions settle when the venues resolve.
+   price them, signals are risk-checked and filled on paper (``--venues sim``: sent by the real Kalshi and
+   Polymarket engines to the simulators' books, see :mod:`services.cli.replay.venues`), positions settle
+   when the venues resolve.
 4. When every game is over, every position settled and no money message is waiting, everything stops
    and the summary is printed (``--json``: the last line is one JSON object). Exit 0 only when the
    ledger check holds.
@@ -20,19 +22,21 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from services.cli.replay.keys import make_api_key
+from services.cli.replay.dashboard import Dashboard, choose_port, wait_for_interrupt
+from services.cli.replay.keys import make_api_key, make_wallet_key
 from services.cli.replay.monitor import ProgressPrinter, finished, progress, quiescent
 from services.cli.replay.plan import Ports, ReplayPlan, fleet_env, venue_env
 from services.cli.replay.processes import Child, arbees
 from services.cli.replay.redis_server import RedisServer, free_port
 from services.cli.replay.summary import summarise, summary_lines
+from services.cli.replay.venues import VENUE_MODES, SimAccounts, VenueMode, live_env, wallet_env
 from shared.bus.redis_conn import connect_redis
 from shared.config import ArbeesSettings, ConfigError, load_settings
 from shared.db.migrate import migrate
@@ -50,7 +54,7 @@ FLEET = ("discovery_coordinator", "polymarket_price_shard", "signal_processor", 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "replay",
-        help="replay recorded real games through the simulators and the whole fleet (paper)",
+        help="replay recorded real games through the simulators and the whole fleet (paper, or on the sims' books)",
         description=(
             "Start the ESPN, Kalshi and Polymarket simulators on recorded real games and every service as its own "
             "process, let the games play to the end and settle, then print what happened. Exit 0 only when the "
@@ -67,6 +71,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--timeout-s", type=float, default=None, help="give up after this long (default: computed)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON on the last line")
     parser.add_argument("--run-dir", type=Path, default=None, help="logs and private servers (default: data dir)")
+    parser.add_argument(
+        "--venues",
+        choices=VENUE_MODES,
+        default="paper",
+        help="paper: fill on paper engines (default); sim: the real Kalshi and Polymarket engines trade on the "
+        "simulators' books (their makers are the other side)",
+    )
+    parser.add_argument("--api-port", type=int, default=0, help="port of the API and dashboard (default: a free one)")
+    parser.add_argument(
+        "--hold", action="store_true", help="after the summary, keep the dashboard open on the run until Ctrl-C"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -82,13 +97,20 @@ async def run(args: argparse.Namespace) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     run_dir = args.run_dir or base.data_dir / "replays" / stamp
     run_dir.mkdir(parents=True, exist_ok=True)
-    replay = Replay(plan, base, run_dir, args.shards, print)
-    summary = await replay.run(args.timeout_s)
-    for line in summary_lines(summary):
-        print(line)
-    print(f"logs: {run_dir}")
-    if args.json:
-        print(json.dumps(summary, sort_keys=True))
+    if not 0 <= args.api_port <= 65535:
+        raise ConfigError("--api-port: a TCP port (0-65535; 0 for any free port)")
+    replay = Replay(plan, base, run_dir, args.shards, print, api_port=choose_port(args.api_port), venues=args.venues)
+
+    async def report(summary: dict[str, Any]) -> None:
+        for line in summary_lines(summary):
+            print(line)
+        print(f"logs: {run_dir}")
+        if args.json:
+            print(json.dumps(summary, sort_keys=True))
+        if args.hold:
+            await replay.hold()
+
+    summary = await replay.run(args.timeout_s, after=report)
     return 0 if summary["ledger_ok"] else 1
 
 
@@ -96,26 +118,51 @@ class Replay:
     """One replay run (also used by the end-to-end tests, which reach into its processes)."""
 
     def __init__(
-        self, plan: ReplayPlan, base: ArbeesSettings, run_dir: Path, shards: int, say: Callable[[str], None]
+        self,
+        plan: ReplayPlan,
+        base: ArbeesSettings,
+        run_dir: Path,
+        shards: int,
+        say: Callable[[str], None],
+        *,
+        api_port: int = 0,
+        venues: VenueMode = "paper",
     ) -> None:
         self.plan = plan
         self.base = base
         self.run_dir = run_dir
         self.shards = shards
         self.say = say
-        self.ports = Ports(free_port(), free_port(), free_port(), free_port())
+        self.ports = Ports(free_port(), free_port(), free_port(), api_port or free_port())
         self.redis_server: RedisServer | None = None
         self.fleet: dict[str, Child] = {}
         self.sims: dict[str, Child] = {}
         self.redis_url = ""
         self.database_url = ""
+        self.env: dict[str, str] = {}
         self.started_at: float | None = None
         self.on_running: Callable[[Replay], Any] | None = None
+        self.venues: VenueMode = venues
+        self.accounts: SimAccounts | None = None
+        self.venue_open_orders: dict[str, int] | None = None
 
-    async def run(self, timeout_s: float | None = None) -> dict[str, Any]:
-        """Run to the end and return the summary (processes are stopped whatever happens)."""
+    @property
+    def dashboard(self) -> Dashboard:
+        """The dashboard served by the fleet's ``api`` process."""
+        return Dashboard(self.ports.api, self.run_dir / "data", self.env)
+
+    async def run(
+        self, timeout_s: float | None = None, after: Callable[[dict[str, Any]], Awaitable[None]] | None = None
+    ) -> dict[str, Any]:
+        """Run to the end and return the summary (processes are stopped whatever happens).
+
+        ``after`` runs with the summary while Redis and the database are still up (``--hold`` needs them).
+        """
         try:
-            return await self._run(timeout_s)
+            summary = await self._run(timeout_s)
+            if after is not None:
+                await after(summary)
+            return summary
         finally:
             if self.redis_server is not None:
                 await self.redis_server.stop()
@@ -123,14 +170,21 @@ class Replay:
     async def _run(self, timeout_s: float | None) -> dict[str, Any]:
         try:
             await self._infrastructure()
-            await self._start_fleet()
+            # Real engines check the venues at start-up: with --venues sim the execution service starts
+            # once the simulators answer (intents approved before then wait on their stream).
+            deferred = ("execution_service",) if self.venues == "sim" else ()
+            await self._start_fleet(deferred)
             start_at = await self._start_sims()
+            if deferred:
+                await self._start_deferred(deferred)
             end_at = self.plan.end_at(start_at)
             self.say(
                 f"[replay]  {len(self.plan.games)} recorded games of {', '.join(self.plan.leagues)} at "
                 f"{self.plan.speed:g}x; first starts in {self.plan.lead_s:.0f} s, last ends in "
-                f"{end_at - time.time():.0f} s; dashboard API http://127.0.0.1:{self.ports.api}/api/v1/health"
+                f"{end_at - time.time():.0f} s"
             )
+            for line in await self.dashboard.announce_lines():
+                self.say(line)
             deadline = end_at + (timeout_s if timeout_s is not None else 90.0)
             await self._watch(end_at, deadline)
         finally:
@@ -163,18 +217,43 @@ class Replay:
             **fleet_env(self.plan, self.redis_url, self.database_url, self.run_dir / "data", self.ports.api),
             **venue_env(self.ports, key.key_id, key.private_key_path),
         }
+        if self.venues == "sim":
+            self.accounts = SimAccounts(self.ports, key, make_wallet_key(self.run_dir / "keys"))
+            self.env |= live_env()
 
-    async def _start_fleet(self) -> None:
+    def _child(self, name: str) -> Child:
+        env = self.env
+        if name == "execution_service" and self.accounts is not None:
+            env = {**env, **wallet_env(self.accounts.wallet)}  # the signing key: this process only
+        return Child(name, arbees("run", name), env, self.run_dir / "logs" / f"{name}.log")
+
+    async def _start_fleet(self, deferred: tuple[str, ...] = ()) -> None:
         logs = self.run_dir / "logs"
         for name in FLEET:
-            self.fleet[name] = Child(name, arbees("run", name), self.env, logs / f"{name}.log")
+            if name not in deferred:
+                self.fleet[name] = self._child(name)
         for shard in range(self.shards):
             name = f"game_shard-{shard}"
             env = {**self.env, "GAME_SHARD_SHARD_ID": str(shard)}
             self.fleet[name] = Child(name, arbees("run", "game_shard"), env, logs / f"{name}.log")
         await asyncio.gather(*(child.start() for child in self.fleet.values()))
         await self._wait_healthy(120.0)
-        self.say(f"[fleet]   {len(self.fleet)} processes up: {', '.join(self.fleet)} (paper trading)")
+        if not deferred:
+            self._say_fleet()
+
+    async def _start_deferred(self, names: tuple[str, ...]) -> None:
+        """Fund our simulator accounts, then start the processes that needed the simulators up."""
+        if self.accounts is not None:
+            await self.accounts.fund_wallet()
+        started = {name: self._child(name) for name in names}
+        self.fleet |= started
+        await asyncio.gather(*(child.start() for child in started.values()))
+        await self._wait_healthy(120.0)
+        self._say_fleet()
+
+    def _say_fleet(self) -> None:
+        how = "paper trading" if self.venues == "paper" else "trading on the simulators' books"
+        self.say(f"[fleet]   {len(self.fleet)} processes up: {', '.join(self.fleet)} ({how})")
 
     async def _wait_healthy(self, timeout_s: float) -> None:
         redis = connect_redis(self.redis_url, single_process=False)
@@ -267,15 +346,46 @@ class Replay:
             await redis.aclose()
             await pool.close()
 
+    async def hold(self) -> None:
+        """Serve the dashboard on the finished run (the ``api`` process alone) until Ctrl-C."""
+        api = Child("api", arbees("run", "api"), self.env, self.run_dir / "logs" / "api-hold.log")
+        await api.start()
+        try:
+            async with httpx.AsyncClient(timeout=2.0) as http:
+                await self._wait_api(http, api)
+            for line in await self.dashboard.announce_lines():
+                self.say(line)
+            self.say("[dashboard] the replay is over; the dashboard stays open on its results until Ctrl-C")
+            await wait_for_interrupt()
+        finally:
+            await api.stop(10.0)
+
+    async def _wait_api(self, http: httpx.AsyncClient, api: Child) -> None:
+        async with asyncio.timeout(60.0):
+            while True:
+                self._check_alive({"api": api})
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(f"http://127.0.0.1:{self.ports.api}/api/v1/health")).status_code == 200:
+                        return
+                await asyncio.sleep(0.1)
+
     async def _stop(self) -> None:
         await asyncio.gather(*(child.stop() for child in self.fleet.values()), return_exceptions=True)
+        if self.accounts is not None and self.sims and all(child.running for child in self.sims.values()):
+            try:  # what of ours still rests on the venues once the fleet is gone (asked before they stop)
+                self.venue_open_orders = await self.accounts.open_orders()
+            except Exception as e:  # noqa: BLE001 - the summary says it could not be read
+                self.say(f"[replay]  could not read the simulators' open orders: {type(e).__name__}: {e}")
         await asyncio.gather(*(child.stop(5.0) for child in self.sims.values()), return_exceptions=True)
 
     async def _summary(self) -> dict[str, Any]:
         pool = await create_pool(self.database_url, max_size=2)
         redis = connect_redis(self.redis_url, single_process=False)
         try:
-            return await summarise(pool, redis, [g.game_id for g in self.plan.games])
+            summary = await summarise(pool, redis, [g.game_id for g in self.plan.games])
         finally:
             await redis.aclose()
             await pool.close()
+        summary["venues"] = self.venues
+        summary["venue_open_orders"] = self.venue_open_orders
+        return summary

@@ -1,4 +1,5 @@
-"""A throwaway Kalshi API key for the replay: the simulator verifies its signatures like Kalshi would."""
+"""Throwaway venue credentials for a replay: a Kalshi API key (the simulator verifies its signatures like Kalshi
+would) and a Polymarket wallet key (L1/L2 auth and signed orders against the simulator)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from eth_account import Account
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +35,26 @@ def make_api_key(directory: Path) -> ApiKey:
         key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     return ApiKey(str(uuid.uuid4()), private, public)
+
+
+@dataclass(frozen=True, slots=True)
+class WalletKey:
+    """A throwaway Polymarket wallet: its address and the file of its private key (0600)."""
+
+    address: str
+    private_key_path: Path
+
+    def private_key(self) -> str:
+        """The hex private key (for the execution service's environment only; never logged)."""
+        return self.private_key_path.read_text().strip()
+
+
+def make_wallet_key(directory: Path) -> WalletKey:
+    """Generate a Polymarket (EOA) signing key under ``directory``; the simulator funds its address."""
+    directory.mkdir(parents=True, exist_ok=True)
+    account = Account.create()
+    private = directory / "polymarket-replay.key"
+    private.touch(mode=0o600)
+    private.chmod(0o600)
+    private.write_text("0x" + account.key.hex().removeprefix("0x") + "\n")
+    return WalletKey(str(account.address), private)

@@ -98,9 +98,17 @@ class ProgressPrinter:
                 self._say(now.line(self._games[game_id]))
 
 
+ORDERS_AHEAD_OF_FILLS = """SELECT count(*) FROM orders o WHERE o.filled_quantity <> COALESCE(
+    (SELECT SUM(f.quantity) FROM fills f WHERE f.client_order_id = o.client_order_id), 0)"""
+"""Orders the venue reports filled further than the fills we hold: their fills are still to be read."""
+
+
 async def quiescent(pool: asyncpg.Pool, redis: Any) -> bool:
-    """True when no money message is waiting anywhere: outbox sent, no pending stream entries."""
+    """True when no money message is waiting anywhere: outbox sent, no pending stream entries, and no order
+    whose fills are still to be read from the venue (a real engine's acknowledgement can come before them)."""
     if await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL"):
+        return False
+    if await pool.fetchval(ORDERS_AHEAD_OF_FILLS):
         return False
     for stream in keys.MONEY_STREAMS:
         if await redis.exists(stream):

@@ -1,4 +1,9 @@
-"""The figures a replay reports, read back from the database and Redis after the fleet stopped."""
+"""The figures a replay reports, read back from the database and Redis after the fleet stopped.
+
+The replay adds ``venues`` (``paper`` or ``sim``) and ``venue_open_orders`` (with ``--venues sim``: our orders
+still resting on each simulator once the fleet stopped, asked through the simulators' APIs; ``None`` on paper,
+where no order of ours reaches a simulator).
+"""
 
 from __future__ import annotations
 
@@ -93,20 +98,29 @@ async def summarise(pool: asyncpg.Pool, redis: Any, game_ids: Sequence[str]) -> 
 def summary_lines(summary: dict[str, Any]) -> list[str]:
     """The summary for people."""
     m = summary["matched"]
-    return [
+    fills = "paper fills" if summary.get("venues", "paper") == "paper" else "fills on the simulators' books"
+    resting = summary.get("venue_open_orders")
+    lines = [
         f"games {summary['games']}: discovered {summary['games_discovered']}, matched on Kalshi {m['kalshi']}, "
         f"on Polymarket {m['polymarket']} ({summary['refused_markets']} market(s) refused, reasons stored)",
         f"game states {summary['game_states']}, win probabilities {summary['probabilities']}, "
         f"prices stored {summary['prices']}",
         f"signals {summary['signals']} -> approved {summary['intents_approved']}, denied {summary['intents_denied']}"
-        f" -> orders {summary['orders']} -> paper fills {summary['fills']}",
+        f" -> orders {summary['orders']} -> {fills} {summary['fills']}",
         "signals by kind: "
         + ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in summary["signals_by_kind"].items())
         + "; arbitrage legs hedged {hedge}, unwound {unwind}".format(**summary["arbitrage_steps"]),
         f"positions opened {summary['positions_opened']}, closed by exits {summary['positions_closed']}, settled "
         f"{summary['positions_settled']}, still open {summary['positions_open']}: realized "
         f"${summary['realized_pnl']}, fees ${summary['fees_paid']}, net ${summary['net_pnl']}",
+    ]
+    if resting is not None:
+        lines.append(
+            f"our orders still resting at the end: Kalshi {resting['kalshi']}, Polymarket {resting['polymarket']}"
+        )
+    lines.append(
         "ledger check: ok (nothing lost, nothing doubled)"
         if summary["ledger_ok"]
-        else "ledger check: FAILED\n  " + "\n  ".join(summary["ledger_problems"]),
-    ]
+        else "ledger check: FAILED\n  " + "\n  ".join(summary["ledger_problems"])
+    )
+    return lines
