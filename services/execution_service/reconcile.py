@@ -2,8 +2,11 @@
 
 Every ``interval_s`` each non-terminal order is asked of its engine (``order_status``, which the real
 engines answer from the WebSocket and REST, and the paper engine from its book); a changed status or new
-fills are recorded as on submit. An order the venue does not know stays as it is (a later issue's
-reconciliation decides when "not found" becomes final — never for a pending cancel).
+fills are recorded as on submit. So is an order the venue already called filled whose fills we do not all
+hold yet (an order that executed at once is answered ``filled`` before its fills are listed): it is asked
+again until its fills add up, instead of waiting for the slower reconciliation sweep. An order the venue
+does not know stays as it is (the reconciliation sweep decides when "not found" becomes final — never for
+a pending cancel).
 """
 
 from __future__ import annotations
@@ -21,12 +24,20 @@ from shared.prices import Venue
 
 log = logging.getLogger(__name__)
 OPEN_STATUSES = ("submitted", "unknown", "accepted", "partially_filled", "pending_cancel")
+MISSING_FILLS_WINDOW_S = 3600.0  # older gaps are the start-up reconciliation's (synthetic fills, R04)
 
 
 async def reconcile_once(pool: asyncpg.Pool, store: Store, engines: dict[Venue, ExecutionEngine]) -> int:
     """Re-read every open order once; return how many changed."""
     rows = await pool.fetch(
-        "SELECT * FROM orders WHERE status = ANY($1::text[]) ORDER BY created_at LIMIT 500", list(OPEN_STATUSES)
+        """SELECT o.* FROM orders o
+           WHERE o.status = ANY($1::text[])
+              OR (o.filled_quantity > 0 AND o.updated_at > now() - make_interval(secs => $2)
+                  AND o.filled_quantity > (SELECT COALESCE(sum(f.quantity), 0) FROM fills f
+                                           WHERE f.client_order_id = o.client_order_id))
+           ORDER BY o.created_at LIMIT 500""",
+        list(OPEN_STATUSES),
+        MISSING_FILLS_WINDOW_S,
     )
     changed = 0
     for row in rows:
