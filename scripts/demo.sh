@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+scripts/frontend.sh
 if [ -z "${REDIS_URL:-}" ] && ! command -v redis-server >/dev/null; then
   SUDO=""
   if [ "$(id -u)" != "0" ] && command -v sudo >/dev/null; then SUDO="sudo"; fi

@@ -3,8 +3,8 @@ import {
   CartesianGrid,
   ComposedChart,
   Line,
+  ReferenceDot,
   ResponsiveContainer,
-  Scatter,
   Tooltip,
   XAxis,
   YAxis,
@@ -24,27 +24,8 @@ const DECISION_COLOR: Record<string, string> = { approved: "#4cc38a", denied: "#
 
 function ChartTooltip({ active, payload }: TooltipContentProps<ValueType, NameType>) {
   if (!active || !payload || payload.length === 0) return null;
-  const first = payload[0]?.payload as Partial<ChartPoint & SignalPoint> | undefined;
+  const first = payload[0]?.payload as Partial<ChartPoint> | undefined;
   if (!first || first.t === undefined) return null;
-  if (first.signal) {
-    const s = first.signal;
-    return (
-      <div className="chart-tooltip" data-testid="signal-tooltip">
-        <div className="muted">{formatTime(first.t)}</div>
-        <div>
-          <b>{s.kind}</b> ({s.strategy})
-        </div>
-        <div>edge {formatPrice(s.edge_per_contract)}/contract</div>
-        <div>decision: {s.decision ?? "—"}</div>
-        {s.reason_code && <div className="muted">{s.reason_code}</div>}
-        {s.venue && (
-          <div className="muted">
-            {s.side} {s.venue} {s.market_id}/{s.outcome_id} @ {formatPrice(s.limit_price)}
-          </div>
-        )}
-      </div>
-    );
-  }
   return (
     <div className="chart-tooltip">
       <div className="muted">{formatTime(first.t)}</div>
@@ -74,9 +55,31 @@ export function ChartLegend() {
   );
 }
 
+// The hover text of a signal mark: kind, edge, decision and the leg it traded.
+function signalTitle(p: SignalPoint): string {
+  const s = p.signal;
+  const leg = s.venue ? ` — ${s.side ?? ""} ${s.venue} @ ${formatPrice(s.limit_price)}` : "";
+  return `${formatTime(p.t)} ${s.kind} (${s.strategy}): edge ${formatPrice(s.edge_per_contract)}/contract, decision ${s.decision ?? "—"}${leg}`;
+}
+
+// How many points of each series have a value (exposed for the browser tests as data-points-<series>).
+function seriesCounts(points: ChartPoint[]): Record<(typeof SERIES)[number]["key"], number> {
+  const count = (key: (typeof SERIES)[number]["key"]) => points.filter((p) => p[key] !== null && p[key] !== undefined).length;
+  return { model: count("model"), kalshi: count("kalshi"), polymarket: count("polymarket") };
+}
+
 export function GameChart({ points, signals }: { points: ChartPoint[]; signals: SignalPoint[] }) {
+  const counts = seriesCounts(points);
   return (
-    <div className="chart chart-game" data-testid="game-chart" data-points={points.length} data-signals={signals.length}>
+    <div
+      className="chart chart-game"
+      data-testid="game-chart"
+      data-points={points.length}
+      data-points-model={counts.model}
+      data-points-kalshi={counts.kalshi}
+      data-points-polymarket={counts.polymarket}
+      data-signals={signals.length}
+    >
       <ChartLegend />
       {points.length === 0 ? (
         <p className="muted">No probabilities or prices recorded for this game yet.</p>
@@ -107,22 +110,29 @@ export function GameChart({ points, signals }: { points: ChartPoint[]; signals: 
                 isAnimationActive={false}
               />
             ))}
-            <Scatter
-              data={signals}
-              dataKey="y"
-              name="Signals"
-              isAnimationActive={false}
-              shape={(props: { cx?: number; cy?: number; payload?: SignalPoint }) => (
-                <circle
-                  cx={props.cx}
-                  cy={props.cy}
-                  r={5}
-                  stroke="#0b1119"
-                  strokeWidth={1.5}
-                  fill={DECISION_COLOR[props.payload?.signal?.decision ?? ""] ?? "#c0c8d4"}
-                />
-              )}
-            />
+            {signals.map((p) => (
+              // Reference dots, not a Scatter: in a ComposedChart a Scatter is laid out on the chart's own rows.
+              <ReferenceDot
+                key={p.signal.signal_id}
+                x={p.t}
+                y={p.y}
+                r={5}
+                ifOverflow="extendDomain"
+                shape={(props: { cx?: number; cy?: number }) => (
+                  <circle
+                    cx={props.cx}
+                    cy={props.cy}
+                    r={5}
+                    stroke="#0b1119"
+                    strokeWidth={1.5}
+                    fill={DECISION_COLOR[p.signal.decision ?? ""] ?? "#c0c8d4"}
+                    data-testid="signal-dot"
+                  >
+                    <title>{signalTitle(p)}</title>
+                  </circle>
+                )}
+              />
+            ))}
           </ComposedChart>
         </ResponsiveContainer>
       )}
