@@ -116,6 +116,8 @@ async def _watch_in_the_dashboard_and_halt(run: Replay, pool: Any) -> None:
         assert state.halted and state.reason == HALT_REASON and state.source.startswith("api"), state
         await watcher.set_viewport_size(PHONE)
         await shots.take(watcher, "overview-halted-phone")
+        # Phone width: nothing wider than the screen (tables scroll inside their cards).
+        assert await watcher.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 async def test_replay_watched_in_the_dashboard_traded_halted_from_the_page_and_settled(
