@@ -196,18 +196,28 @@ def build_demo_services() -> list[Service]:
     return [build_service(name, **SCRIPTED_OVERRIDES.get(name, {})) for name in SCRIPTED_SERVICES]
 
 
+def replay_args(args: argparse.Namespace, *, interactive: bool) -> argparse.Namespace:
+    """The ``arbees replay`` arguments of a (non-scripted) demo, parsed by replay's own parser.
+
+    Parsing (instead of building a namespace by hand) gives every replay option its default, so a new
+    replay option cannot break the demo.
+    """
+    from services.cli.replay import command as replay
+
+    parser = argparse.ArgumentParser(prog="arbees")
+    replay.register(parser.add_subparsers())
+    argv = ["replay", "--sports", *args.sports, "--limit", str(args.limit), "--speed", str(args.speed)]
+    argv += ["--api-port", str(choose_port(args.api_port))]
+    argv += ["--json"] if args.json else []
+    argv += ["--hold"] if (interactive if args.hold is None else args.hold) else []
+    return parser.parse_args(argv)
+
+
 async def run(args: argparse.Namespace) -> int:
     if not args.scripted:
         from services.cli.replay import command as replay
 
-        return await replay.run(
-            argparse.Namespace(
-                data=replay.DEFAULT_DATA, sports=args.sports, limit=args.limit, speed=args.speed, seed=0,
-                shards=1, lead_s=12.0, timeout_s=None, json=args.json, run_dir=None,
-                api_port=choose_port(args.api_port),
-                hold=sys.stdout.isatty() if args.hold is None else args.hold,
-            )
-        )  # fmt: skip
+        return await replay.run(replay_args(args, interactive=sys.stdout.isatty()))
     return await run_scripted(args)
 
 
