@@ -7,7 +7,10 @@ One pass (:meth:`Reconciler.run`), per venue engine:
 3. **Refresh** every local order still open, and every order with a venue fill we have not stored, from
    ``order_status``: a filled, cancelled, or partly filled then cancelled order takes the venue's state
    and its missing fills (the venue's trade ids, so a second run inserts nothing). When the venue counts
-   more filled than it lists, one synthetic fill with a deterministic id closes the gap.
+   more filled than it lists, one synthetic fill with a deterministic id closes the gap. When the venue
+   no longer shows the order but lists fills bound to it (Polymarket answers only for live orders, and a
+   lost journal leaves only the hash in the database), the fills decide: filled when they add up to the
+   quantity, else partly filled and still unresolved.
 4. **External** orders (at the venue, not ours) get a local row tagged EXTERNAL and an ALERT line.
 5. **Positions**: the venue's position per market against the sum of our fills; a difference is an
    ALERT (at start-up at once; while running when two passes in a row agree on it, since a fill may land
@@ -150,8 +153,11 @@ class Reconciler:
         if report is None:
             report = next((o for o in resting if o.client_order_id == cid), None)
         if report is None:
-            found.unresolved.append(cid)  # left as it is: "not found" is never assumed final here (R05)
-            return
+            report = _from_fills(row, listed)  # the venue lists fills of an order it no longer shows
+            if report is None or report.status is not OrderStatus.FILLED:
+                found.unresolved.append(cid)  # "not found" is never assumed final here (R05)
+            if report is None:
+                return
         report = _with_fills(report, cid, listed)
         if row["intent_id"] is None and (row["reason"] or "").startswith("EXTERNAL"):
             report = replace(report, reason=row["reason"])  # an external order keeps its tag
@@ -327,6 +333,39 @@ def _with_fills(report: OrderReport, cid: str, listed: list[FillReport]) -> Orde
     seen = {f.venue_trade_id for f in report.fills}
     merged = list(report.fills) + [f for f in listed if f.venue_trade_id not in seen]
     return replace(report, fills=tuple(replace(f, client_order_id=cid) for f in merged))
+
+
+def _from_fills(row: Any, listed: list[FillReport]) -> OrderReport | None:
+    """The order as its listed venue fills prove it when the venue no longer shows the order itself.
+
+    A venue without client order ids (Polymarket) answers only for live orders; after a restart that lost
+    the engine's journal, the fills are still bound to our row by the order hash. Fills adding up to the
+    quantity prove the order FILLED; fewer prove only a partial fill (the order is then kept open, or
+    keeps its final status, since "not found" is never assumed to be a cancel).
+    """
+    fills = list({f.venue_trade_id: f for f in listed}.values())
+    filled = sum((f.quantity for f in fills), Decimal(0))
+    if filled <= 0:
+        return None
+    status = OrderStatus(row["status"])
+    if filled >= row["quantity"]:
+        status = OrderStatus.FILLED
+    elif status.value in OPEN_STATUSES:
+        status = OrderStatus.PARTIALLY_FILLED
+    return OrderReport(
+        client_order_id=row["client_order_id"],
+        venue_order_id=row["venue_order_id"],
+        status=status,
+        quantity=row["quantity"],
+        filled_quantity=filled,
+        avg_fill_price=sum((f.price * f.quantity for f in fills), Decimal(0)) / filled,
+        fills=tuple(fills),
+        reason=row["reason"],
+        market_id=row["market_id"],
+        outcome_id=row["outcome_id"],
+        side="buy" if row["side"] == "buy" else "sell",
+        limit_price=row["limit_price"],
+    )
 
 
 def _net(held: dict[tuple[str, str], Decimal]) -> dict[tuple[str, str], Decimal]:

@@ -3,7 +3,8 @@
 Each test gets a fresh simulator (uvicorn on 127.0.0.1, a free port), a quiet market (no makers at
 all, minimum order size 3 so a partial fill of 4 is a valid order), the engine with a throwaway key and
 1000 pUSD, and a counterparty: a second account, through the production ``ClobTrader``, holding
-shares and posting a resting SELL that crosses our resting BUY.
+shares and pUSD, posting a resting SELL that crosses our resting BUY (:meth:`SellerCounterparty.offer`)
+or a resting BUY that our SELL takes (:meth:`SellerCounterparty.bid`).
 
 The helpers here are reused by ``tests/integration/polymarket/test_execution_*.py``.
 """
@@ -108,7 +109,11 @@ async def fund(http: httpx.AsyncClient, sim: RunningSim, address: str, collatera
 
 
 class SellerCounterparty:
-    """A second account that crosses our resting BUY with a SELL (it holds the shares to sell)."""
+    """A second account that sells to us (it holds the shares) and buys from us (it holds pUSD).
+
+    :meth:`offer` posts a SELL (crossing our resting BUY, or resting for our BUY to take); :meth:`bid`
+    rests a BUY that our SELL takes (an unwind or an exit that fills on the venue).
+    """
 
     def __init__(self, trader: ClobTrader, token_id: str) -> None:
         self.trader = trader
@@ -128,6 +133,13 @@ class SellerCounterparty:
     async def offer(self, price: Decimal, quantity: Decimal) -> None:
         _, answer = await self.trader.place_limit_order(
             self.token_id, "SELL", price, quantity, tick_size=TICK, neg_risk=False
+        )
+        self.answers.append(answer)
+
+    async def bid(self, price: Decimal, quantity: Decimal) -> None:
+        """Post a BUY of ``quantity`` shares at ``price`` (GTC: it rests until something sells into it)."""
+        _, answer = await self.trader.place_limit_order(
+            self.token_id, "BUY", price, quantity, tick_size=TICK, neg_risk=False
         )
         self.answers.append(answer)
 
