@@ -37,9 +37,10 @@ from shared.fees import PolymarketFeeSchedule, polymarket_fee
 from shared.prices import ONE, is_on_tick
 
 GTD_SECURITY_BUFFER_S = 60
-# The venue refuses a GTD whose ``expiration`` is under 3 minutes ahead, so with the 60 s buffer the shortest
-# life is 2 minutes; we keep a few seconds more for latency and clock skew (docs.polymarket.com/trading/place-orders).
-GTD_MIN_EXPIRATION_S = 180
+# A GTD order needs at least 3 minutes of life beyond the venue's 60 s security buffer: its ``expiration`` must
+# be at least now + 60 + 180 (the SDKs require 3-minute GTD expirations since 2026-07). We keep a few seconds
+# more for latency and clock skew.
+GTD_MIN_LIFE_S = 180
 GTD_MARGIN_S = 5
 ORDER_TYPES: dict[TimeInForce, Literal["GTC", "GTD", "FOK", "FAK"]] = {
     "gtc": "GTC",
@@ -108,11 +109,11 @@ def check_shape(request: OrderRequest, now: datetime) -> Rejected | None:
         expires = request.expires_at
         if expires is None or expires.tzinfo is None or expires <= now:
             return refuse(request, "a GTD order needs a timezone-aware expires_at in the future", "invalid_order")
-        shortest = GTD_MIN_EXPIRATION_S - GTD_SECURITY_BUFFER_S + GTD_MARGIN_S
+        shortest = GTD_MIN_LIFE_S + GTD_MARGIN_S
         if (expires - now).total_seconds() < shortest:
             reason = (
-                f"a GTD order must live at least {shortest} s (the venue wants its expiration, which adds the "
-                f"{GTD_SECURITY_BUFFER_S} s buffer, {GTD_MIN_EXPIRATION_S} s ahead); this one lives "
+                f"a GTD order must live at least {shortest} s (the venue wants {GTD_MIN_LIFE_S} s of life beyond "
+                f"its {GTD_SECURITY_BUFFER_S} s security buffer); this one lives "
                 f"{(expires - now).total_seconds():.0f} s"
             )
             return refuse(request, reason, "invalid_expiration")

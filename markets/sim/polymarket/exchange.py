@@ -32,7 +32,7 @@ MAKER_OWNER = "sim-maker"
 MAKER_ADDRESS = "0x00000000000000000000000000000000000000aa"
 HEARTBEAT_TIMEOUT_S = 10.0
 GTD_BUFFER_S = 60
-GTD_MIN_EXPIRATION_S = 180  # the venue refuses an expiration under 3 minutes ahead (docs: trading/place-orders)
+GTD_MIN_LIFE_S = 180  # the venue wants 3 minutes of life beyond the buffer: expiration >= now + 60 + 180
 MARKET_BUY_PRECISION_ERROR = (
     "invalid amounts, the market buy orders maker amount supports a max accuracy of 2 decimals, "
     "taker amount a max of 4 decimals"
@@ -183,7 +183,7 @@ class Exchange:
             raise OrderError(
                 f"order {o.order_id} is invalid. Size ({text(o.size)}) lower than the minimum: {text(m.min_order_size)}"
             )
-        if o.order_type == "GTD" and o.expiration < self._clock() + GTD_MIN_EXPIRATION_S:
+        if o.order_type == "GTD" and o.expiration < self._clock() + GTD_BUFFER_S + GTD_MIN_LIFE_S:
             raise OrderError("invalid expiration")
         if not o.bot and not self._funds_ok(o):
             raise OrderError("not enough balance / allowance")

@@ -121,7 +121,7 @@ async def test_fak_fills_what_it_can_and_the_rest_is_cancelled(env: ExecEnv) -> 
 
 
 async def test_a_gtd_order_carries_the_security_buffer_and_a_short_one_is_refused(env: ExecEnv) -> None:
-    expires_at = datetime.now(UTC) + timedelta(seconds=150)  # expiration = now + 210 >= the venue's 180
+    expires_at = datetime.now(UTC) + timedelta(seconds=200)  # expiration = now + 260 >= the venue's 60 + 180
     result = await env.engine.place_limit_order(
         env.token, "buy", Decimal("0.30"), Decimal(5), order_type="GTD", expires_at=expires_at
     )
@@ -131,7 +131,7 @@ async def test_a_gtd_order_carries_the_security_buffer_and_a_short_one_is_refuse
     assert venue.expiration - expires_at.timestamp() == pytest.approx(GTD_SECURITY_BUFFER_S, abs=1)
     short = await env.engine.place_limit_order(
         env.token, "buy", Decimal("0.30"), Decimal(5), order_type="GTD",
-        expires_at=datetime.now(UTC) + timedelta(seconds=90),  # expiration now + 150: the venue refuses it
+        expires_at=datetime.now(UTC) + timedelta(seconds=150),  # 150 s of life: under 3 minutes, refused unsent
     )  # fmt: skip
     assert isinstance(short, Rejected) and not short.sent and short.code == "invalid_expiration"
     past = await env.engine.place_limit_order(
@@ -141,15 +141,15 @@ async def test_a_gtd_order_carries_the_security_buffer_and_a_short_one_is_refuse
     assert env.posts() == 1
 
 
-async def test_the_venue_refuses_a_gtd_expiring_under_three_minutes_ahead(env: ExecEnv) -> None:
+async def test_the_venue_refuses_a_gtd_with_under_three_minutes_beyond_the_buffer(env: ExecEnv) -> None:
     trader = env.engine._trader
-    short = int(time.time()) + GTD_SECURITY_BUFFER_S + 60  # 2 minutes ahead: under the 3 minute floor
+    short = int(time.time()) + GTD_SECURITY_BUFFER_S + 170  # 170 s of life beyond the buffer: under 3 minutes
     with pytest.raises(VenueRejected, match="invalid expiration"):
         await trader.place_limit_order(
             env.token, "BUY", Decimal("0.30"), Decimal(5), tick_size=TICK, neg_risk=False, order_type="GTD",
             expiration=short,
         )  # fmt: skip
-    ok = int(time.time()) + 200
+    ok = int(time.time()) + GTD_SECURITY_BUFFER_S + 200
     signed, answer = await trader.place_limit_order(
         env.token, "BUY", Decimal("0.30"), Decimal(5), tick_size=TICK, neg_risk=False, order_type="GTD",
         expiration=ok,

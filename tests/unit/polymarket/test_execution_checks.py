@@ -69,8 +69,8 @@ def _code(result: Rejected | None) -> str | None:
         (_req(expires_at=NOW + timedelta(hours=1)), "invalid_order"),
         (_req(time_in_force="gtd", expires_at=NOW + timedelta(hours=1)), None),
         (_req(time_in_force="gtd", expires_at=NOW + timedelta(seconds=30)), "invalid_expiration"),
-        (_req(time_in_force="gtd", expires_at=NOW + timedelta(seconds=124)), "invalid_expiration"),
-        (_req(time_in_force="gtd", expires_at=NOW + timedelta(seconds=125)), None),  # 120 s + 5 s margin
+        (_req(time_in_force="gtd", expires_at=NOW + timedelta(seconds=184)), "invalid_expiration"),
+        (_req(time_in_force="gtd", expires_at=NOW + timedelta(seconds=185)), None),  # 180 s + 5 s margin
         (_req(time_in_force="fok"), None),
     ],
 )
