@@ -22,8 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from services.api.app import create_app
 from services.cli.replay.command import DEFAULT_DATA, Replay
 from services.cli.replay.plan import ReplayPlan
 from services.cli.replay.redis_server import RedisServer
@@ -120,6 +122,38 @@ async def _watch_in_the_dashboard_and_halt(run: Replay, pool: Any) -> None:
         assert await watcher.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+async def _every_route_has_the_replay(pool: Any, redis: Any, summary: dict[str, Any]) -> None:
+    """The read API over what the replay left: every list and summary has the run's content."""
+    app = create_app(pool, redis, READ_TOKEN, CONTROL_TOKEN)
+    auth = {"Authorization": f"Bearer {READ_TOKEN}"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as api:
+
+        async def get(path: str, **params: Any) -> Any:
+            answer = await api.get(f"/api/v1{path}", headers=auth, params=params)
+            assert answer.status_code == 200, (path, answer.text)
+            assert (await api.get(f"/api/v1{path}", params=params)).status_code == 401, path
+            return answer.json()
+
+        games = (await get("/games", limit=100))["items"]
+        assert len(games) == summary["games"] and all(g["state"] and g["probability"] for g in games), games
+        history = await get(f"/games/{games[0]['game_id']}/history")
+        assert history["probabilities"] and {p["venue"] for p in history["prices"]} == {"kalshi", "polymarket"}
+        matched = (await get("/matches", status="matched", limit=1000))["items"]
+        assert {m["venue"] for m in matched} == {"kalshi", "polymarket"}
+        signals = (await get("/signals", limit=1000))["items"]
+        assert len(signals) == summary["signals"] and any(leg["order_status"] for s in signals for leg in s["legs"])
+        assert len((await get("/orders", limit=1000))["items"]) == summary["orders"]
+        assert len((await get("/fills", limit=1000))["items"]) == summary["fills"]
+        positions = (await get("/positions", limit=1000))["items"]
+        assert len(positions) == summary["positions_opened"] and all(p["status"] != "open" for p in positions)
+        pnl = await get("/pnl/summary")
+        assert pnl["by_venue"] and pnl["series"], pnl
+        risk = await get("/risk")
+        assert risk["trading"]["halted"] and risk["limits"] and risk["gauges"], risk
+        assert (await get("/trading-state"))["reason"] == HALT_REASON
+        assert (await get("/fleet"))["services"] == []  # the fleet has stopped: no heartbeat is left
+
+
 async def test_replay_watched_in_the_dashboard_traded_halted_from_the_page_and_settled(
     clean_env: pytest.MonkeyPatch, redis_url: str, database_url: str, tmp_path: Path
 ) -> None:
@@ -150,6 +184,11 @@ async def test_replay_watched_in_the_dashboard_traded_halted_from_the_page_and_s
         # The ledger check's L4 already failed the run for anything else; say what happened for people.
         assert all(r["side"] == "sell" or r["reason"].startswith("trading_halted") for r in after), after
         assert (await read_trading_state(pool)).halted
+        redis = connect_redis(redis_url, single_process=False)
+        try:
+            await _every_route_has_the_replay(pool, redis, summary)
+        finally:
+            await redis.aclose()
     finally:
         for task in tasks:
             task.cancel()
