@@ -204,7 +204,7 @@ async def _rest_one_order_per_venue(pool: Any, store: Store, bus: MarketDataBus,
     """One approved intent and its SubmitOrder (through the outbox) per venue: a GTC buy at the lowest price,
     far below the book, so it rests. The execution-time gate prices takers (a buy below the best ask is
     ``price_moved``), so while the orders go out their outcomes' tops are held on the bus as empty books,
-    as ``Fleet.price`` does in ``tests/integration/test_execution_gates.py``."""
+    as ``Fleet.price`` does in ``tests/integration/helpers/execution_fleet.py``."""
     rows = await pool.fetch(
         "SELECT venue, instruments FROM market_matches WHERE game_id = $1 AND status = 'matched' ORDER BY venue",
         game_id,

@@ -1,6 +1,6 @@
 """An arbitrage leg left alone is unwound, and the unwind fills on the venue (services/execution_service/legs.py).
 
-The execution service runs for real over both simulators (the fleet of ``test_execution_gates``). One
+The execution service runs for real over both simulators (the ``fleet`` fixture). One
 leg of an arbitrage fills; the other venue's offer has moved beyond the hedge cap, so that leg is refused
 (``price_moved``) and cannot be hedged. The guard then unwinds the filled leg: a reduce-only IOC sell at
 the best bid, sent to the venue, where a counterparty's resting bid takes it. The position is flat on the
@@ -18,8 +18,7 @@ import pytest
 from markets.sim.kalshi.exchange import OrderSpec
 from services.execution_service.legs import UNWIND_BASE
 from shared.prices import Venue
-from tests.integration import test_execution_gates as gates
-from tests.integration.test_execution_gates import KALSHI_PRICE, PM_PRICE, Fleet
+from tests.integration.helpers.execution_fleet import KALSHI_PRICE, PM_PRICE, Fleet, arbitrage_legs
 from tests.support import eventually
 
 pytestmark = pytest.mark.integration
@@ -29,9 +28,6 @@ MOVED = D("0.10")
 """How far the unfilled leg's offer moved above its limit: beyond the 3-cent hedge cap."""
 SPREAD = D("0.05")
 """``Fleet.price`` publishes the bid this far below the ask: the unwind sells at ``ask - SPREAD``."""
-
-fleet = gates.fleet  # the running execution service over both simulators (a fixture)
-exec_overrides = gates.exec_overrides
 
 
 async def _legs_fill_on(fleet: Fleet, venue: Venue) -> None:
@@ -90,7 +86,7 @@ async def test_a_lonely_leg_is_unwound_and_the_unwind_fills_on_the_venue(fleet: 
     leg = 0 if filled == "kalshi" else 1  # _arbitrage: leg 0 on Kalshi, leg 1 on Polymarket
     unwind = UNWIND_BASE + 10 + leg  # the first unwind of that leg
     await _legs_fill_on(fleet, filled)
-    for cmd in await gates._arbitrage(fleet, signal_id):
+    for cmd in await arbitrage_legs(fleet, signal_id):
         await fleet.send(cmd)
 
     async def flat() -> bool:

@@ -2,7 +2,7 @@
 it (refused ``market_closed``, an unsent reason for the ledger), and the venue's other markets keep trading.
 
 The execution service runs for real over the Kalshi and Polymarket simulators (the ``fleet`` of
-``test_execution_gates``), with a second Kalshi game market. Ends with the ledger check.
+``tests/integration/helpers/execution_fleet.py``), with a second Kalshi game market. Ends with the ledger check.
 """
 
 from __future__ import annotations
@@ -18,13 +18,11 @@ from shared.bus import keys
 from shared.ledger_check import UNSENT_REASONS
 from shared.messages import MarketPriceUpdated, SubmitOrder
 from tests.contract.engines import harness_kalshi as hk
-from tests.integration import test_execution_gates as gates
-from tests.integration.test_execution_gates import KALSHI_PRICE, Fleet
+from tests.integration.helpers.execution_fleet import KALSHI_PRICE, Fleet
 from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 D = Decimal
-fleet, exec_overrides = gates.fleet, gates.exec_overrides  # the fixtures, used by name
 
 
 async def _price(fleet: Fleet, market_id: str) -> None:

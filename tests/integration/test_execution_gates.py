@@ -8,156 +8,22 @@ process. Intents enter as the signal processor sends them: an approved ``order_i
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from markets.base import ExecutionEngine, Unknown
-from markets.sim.kalshi.auth import KeyRegistry
-from markets.sim.kalshi.exchange import KalshiExchange, OrderSpec
-from markets.sim.kalshi.inprocess import RunningSim, serve_in_process
-from markets.sim.kalshi.seeding import open_game
-from markets.sim.kalshi.state import SimState
-from services.execution_service import engines as engine_setup
-from services.execution_service.config import ExecutionSettings
-from services.execution_service.service import ExecutionService
-from shared.bus import keys
-from shared.config import load_settings
-from shared.ledger_check import UNSENT_REASONS, check_ledger
-from shared.messages import MarketPriceUpdated, SubmitOrder, derive_id
-from shared.prices import Venue
-from shared.runtime.infra import Infra
-from shared.runtime.runner import run_services
+from markets.base import Unknown
+from markets.sim.kalshi.exchange import OrderSpec
+from shared.ledger_check import UNSENT_REASONS
+from shared.messages import SubmitOrder, derive_id
 from shared.trading_state import halt, read_trading_state
-from tests.contract.engines import harness_kalshi as hk
-from tests.contract.engines.harness_polymarket import ExecEnv, execution_env
+from tests.integration.helpers.execution_fleet import KALSHI_PRICE, PM_PRICE, Fleet, arbitrage_legs, arbitrage_steps
 from tests.support import eventually
-from tests.unit.kalshi.keys import private_key
 
 pytestmark = pytest.mark.integration
 D = Decimal
-KALSHI_PRICE, PM_PRICE = D("0.30"), D("0.40")
-
-
-@dataclass
-class Fleet:
-    """The running execution service, both simulators and helpers to send intents."""
-
-    infra: Infra
-    service: ExecutionService
-    kalshi_sim: RunningSim
-    kalshi_ticker: str
-    pm: ExecEnv
-    count: int = 0
-
-    def market(self, venue: Venue) -> tuple[str, str]:
-        return (self.kalshi_ticker, "yes") if venue == "kalshi" else (self.pm.condition_id, self.pm.token)
-
-    async def price(self, venue: Venue, ask: Decimal, *, age_s: float = 0.0) -> None:
-        market_id, outcome_id = self.market(venue)
-        top = MarketPriceUpdated(
-            venue=venue, market_id=market_id, outcome_id=outcome_id, best_bid=ask - D("0.05"), best_ask=ask,
-            bid_size=D(100), ask_size=D(100), ts_event=datetime.now(UTC) - timedelta(seconds=age_s),
-        )  # fmt: skip
-        await self.infra.market_data.publish(keys.MARKET_PRICE, top.key, top)
-
-    async def approve(self, venue: Venue, *, leg_index: int = 0, **overrides: Any) -> SubmitOrder:
-        """An approved intent row (not yet sent on the stream)."""
-        self.count += 1
-        market_id, outcome_id = self.market(venue)
-        intent_id = f"i-{venue}-{self.count}"
-        fields: dict[str, Any] = {
-            "intent_id": intent_id, "client_order_id": f"arb-{derive_id('t', intent_id).hex[:20]}",
-            "signal_id": f"s-{self.count}", "strategy": "test", "game_id": "g1", "venue": venue,
-            "market_id": market_id, "outcome_id": outcome_id, "side": "buy",
-            "limit_price": KALSHI_PRICE if venue == "kalshi" else PM_PRICE, "quantity": D(10),
-            "time_in_force": "gtc", "tick_size": D("0.01"),
-        }  # fmt: skip
-        cmd = SubmitOrder(**(fields | overrides))
-        await self.infra.pool.execute(
-            """INSERT INTO order_intents (intent_id, client_order_id, signal_id, leg_index, strategy, game_id, venue,
-                   market_id, outcome_id, side, limit_price, quantity, notional, decision)
-               VALUES ($1, $2, $3, $13, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'approved')""",
-            cmd.intent_id, cmd.client_order_id, cmd.signal_id, cmd.strategy, cmd.game_id, cmd.venue, cmd.market_id,
-            cmd.outcome_id, cmd.side, cmd.limit_price, cmd.quantity, cmd.limit_price * cmd.quantity, leg_index,
-        )  # fmt: skip
-        return cmd
-
-    async def send(self, cmd: SubmitOrder) -> None:
-        async with self.infra.store.unit_of_work() as uow:
-            await uow.emit(keys.ORDER_SUBMIT, cmd)
-
-    async def order(self, cmd: SubmitOrder) -> Any:
-        return await self.infra.pool.fetchrow("SELECT * FROM orders WHERE client_order_id = $1", cmd.client_order_id)
-
-    async def settled(self, cmd: SubmitOrder) -> Any:
-        """The order row once the service has recorded an answer (no longer ``submitted``)."""
-        row = await self.order(cmd)
-        return row if row is not None and row["status"] != "submitted" else None
-
-    def engines(self) -> dict[Venue, ExecutionEngine]:
-        return self.service.engines
-
-    def kalshi_orders(self) -> int:
-        return len(self.kalshi_sim.state.exchange.orders)
-
-    async def ledger_ok(self) -> None:
-        async def quiet() -> bool:  # nothing left in the outbox or pending on a stream
-            return (await check_ledger(self.infra.pool, self.infra.redis)).ok
-
-        with contextlib.suppress(AssertionError):
-            await eventually(quiet, timeout=10)
-        report = await check_ledger(self.infra.pool, self.infra.redis)
-        assert report.ok, report.problems
-
-
-@contextlib.asynccontextmanager
-async def kalshi_sim() -> AsyncIterator[tuple[RunningSim, str, Any]]:
-    key = private_key(0)
-    registry = KeyRegistry({hk.OURS: key.public_key()}, max_skew_s=hk.SIM_AUTH_WINDOW_S)
-    exchange = KalshiExchange(starting_balance=D(1000))
-    (market,) = open_game(
-        exchange, league="nba", away=("LAL", "Los Angeles L"), home=("BOS", "Boston"), start=hk.GAME_START
-    )
-    async with serve_in_process(SimState(exchange, registry, run_makers=False)) as sim:
-        yield sim, market.ticker, key
-
-
-@pytest.fixture
-def exec_overrides() -> dict[str, Any]:
-    """Execution settings of a test (parametrize to change them)."""
-    return {}
-
-
-@pytest.fixture
-async def fleet(
-    infra: Infra, clean_env: pytest.MonkeyPatch, tmp_path: Path, exec_overrides: dict[str, Any]
-) -> AsyncIterator[Fleet]:
-    """The service over both simulators."""
-    overrides: dict[str, Any] = {"halt_poll_interval_s": 0.5, "reconcile_interval_s": 0.5} | exec_overrides
-    settings = load_settings(ExecutionSettings, data_dir=tmp_path, stream_block_ms=100, **overrides)
-    async with kalshi_sim() as (ksim, ticker, key), execution_env(tmp_path / "pm", start=False) as pm:
-        kalshi = hk.build_engine(ksim.rest_url, ksim.ws_url, hk.OURS, key, tmp_path)
-        built: dict[Venue, ExecutionEngine] = {"kalshi": kalshi, "polymarket": pm.engine}
-        clean_env.setattr(engine_setup, "build", lambda *_: built)
-        service = ExecutionService(settings)
-        stopping, ready = asyncio.Event(), asyncio.Event()
-        run = asyncio.create_task(
-            run_services([service], infra, stopping=stopping, ready=ready, install_signals=False, serve_health=False)
-        )
-        try:
-            await asyncio.wait_for(asyncio.shield(ready.wait()), 60)
-            yield Fleet(infra, service, ksim, ticker, pm)
-        finally:
-            stopping.set()
-            await asyncio.wait_for(run, 60)
 
 
 async def test_an_intent_approved_before_a_halt_is_not_sent(fleet: Fleet) -> None:
@@ -308,34 +174,6 @@ async def test_an_open_venue_circuit_refuses_orders_to_that_venue_only(fleet: Fl
     await fleet.ledger_ok()
 
 
-async def _arbitrage(fleet: Fleet, signal_id: str) -> list[SubmitOrder]:
-    """Both legs of an arbitrage approved as signal_processor would (a signals row, one intent per leg)."""
-    legs = [
-        {"venue": v, "market_id": m, "outcome_id": o, "tick_size": "0.01"}
-        for v, (m, o) in (("kalshi", fleet.market("kalshi")), ("polymarket", fleet.market("polymarket")))
-    ]
-    await fleet.infra.pool.execute(
-        """INSERT INTO signals (signal_id, message_id, ts, strategy, kind, game_id, edge_per_contract, payload)
-           VALUES ($1, gen_random_uuid(), now(), 'arb', 'arbitrage', 'g1', 0.02, $2)""",
-        signal_id,
-        {"legs": legs},
-    )
-    kalshi = await fleet.approve("kalshi", signal_id=signal_id, strategy="arb", time_in_force="ioc")
-    pm = await fleet.approve("polymarket", leg_index=1, signal_id=signal_id, strategy="arb", time_in_force="ioc")
-    return [kalshi, pm]
-
-
-async def _steps(fleet: Fleet, signal_id: str) -> list[Any]:
-    return list(
-        await fleet.infra.pool.fetch(
-            """SELECT i.leg_index, i.venue, i.side, o.status, COALESCE(o.filled_quantity, 0) AS filled
-               FROM order_intents i LEFT JOIN orders o ON o.client_order_id = i.client_order_id
-               WHERE i.signal_id = $1 ORDER BY i.leg_index""",
-            signal_id,
-        )
-    )
-
-
 @pytest.mark.parametrize("exec_overrides", [{"legs_bound_s": 1.0, "legs_interval_s": 0.2}])
 async def test_an_arbitrage_leg_that_does_not_fill_is_hedged_on_the_venue(fleet: Fleet) -> None:
     # Kalshi's offer has moved 2 cents above the leg's limit: the Kalshi leg is not filled (refused as
@@ -347,14 +185,14 @@ async def test_an_arbitrage_leg_that_does_not_fill_is_hedged_on_the_venue(fleet:
     await fleet.price("kalshi", KALSHI_PRICE + D("0.02"))
     await fleet.price("polymarket", PM_PRICE)
     await fleet.pm.counterparty.offer(PM_PRICE, D(10))
-    for cmd in await _arbitrage(fleet, "arb-hedged"):
+    for cmd in await arbitrage_legs(fleet, "arb-hedged"):
         await fleet.send(cmd)
 
     async def hedged() -> bool:
-        return any(r["leg_index"] == 100 and r["filled"] == D(10) for r in await _steps(fleet, "arb-hedged"))
+        return any(r["leg_index"] == 100 and r["filled"] == D(10) for r in await arbitrage_steps(fleet, "arb-hedged"))
 
     await eventually(hedged, timeout=30)
-    steps = {r["leg_index"]: r for r in await _steps(fleet, "arb-hedged")}
+    steps = {r["leg_index"]: r for r in await arbitrage_steps(fleet, "arb-hedged")}
     assert (steps[0]["filled"], steps[1]["filled"], steps[100]["venue"]) == (D(0), D(10), "kalshi")
     assert [a for a, _ in fleet.service.legs.actions] == ["hedge"]
     await fleet.ledger_ok()
@@ -365,7 +203,7 @@ async def test_a_leg_neither_hedged_nor_unwound_halts_trading(fleet: Fleet) -> N
     await fleet.price("kalshi", KALSHI_PRICE)
     await fleet.price("polymarket", PM_PRICE)
     await fleet.pm.counterparty.offer(PM_PRICE, D(10))
-    for cmd in await _arbitrage(fleet, "arb-naked"):
+    for cmd in await arbitrage_legs(fleet, "arb-naked"):
         await fleet.send(cmd)
     # No Kalshi seller and no Polymarket buyer: the hedge and the unwind both go unfilled.
     state = await eventually(_halted_state(fleet), timeout=60)

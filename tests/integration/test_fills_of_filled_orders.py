@@ -12,13 +12,11 @@ from decimal import Decimal
 import pytest
 
 from markets.sim.kalshi.exchange import OrderSpec
-from tests.integration import test_execution_gates as gates
-from tests.integration.test_execution_gates import KALSHI_PRICE, Fleet
+from tests.integration.helpers.execution_fleet import KALSHI_PRICE, Fleet
 from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 D = Decimal
-fleet, exec_overrides = gates.fleet, gates.exec_overrides  # the fixtures, used by name
 
 
 @pytest.mark.parametrize("exec_overrides", [{"sweep_interval_s": 3600.0}])

@@ -1,7 +1,7 @@
 """While trading stays halted, an order found resting later is swept too (R18), not only on the change to halted.
 
-The execution service runs for real over the Kalshi and Polymarket simulators (the ``fleet`` of
-``test_execution_gates``). After the first sweep has confirmed an empty book, an order appears at the venue:
+The execution service runs for real over the Kalshi and Polymarket simulators (the ``fleet`` fixture).
+After the first sweep has confirmed an empty book, an order appears at the venue:
 a submit that raced the halt (its row was written before the halt, the venue call landed after the sweep),
 or an order placed outside Arbees on our key. The next poll sees it resting, cancels it and confirms,
 recorded as a second :class:`~services.execution_service.halt.HaltSweep`. Each test ends with the ledger check.
@@ -22,13 +22,11 @@ from shared.ledger_check import check_ledger
 from shared.messages import SubmitOrder
 from shared.trading_state import halt
 from tests.contract.engines import harness_kalshi as hk
-from tests.integration import test_execution_gates as gates
-from tests.integration.test_execution_gates import KALSHI_PRICE, Fleet
+from tests.integration.helpers.execution_fleet import KALSHI_PRICE, Fleet
 from tests.support import eventually
 
 pytestmark = pytest.mark.integration
 D = Decimal
-fleet, exec_overrides = gates.fleet, gates.exec_overrides  # the fixtures, used by name
 
 
 async def _halt_and_first_sweep(fleet: Fleet) -> HaltSweep:

@@ -44,7 +44,7 @@ from shared.runtime.infra import Infra, open_infra
 from shared.runtime.runner import run_services
 from shared.runtime.service import Service
 from tests.contract.engines import harness_kalshi as hk
-from tests.integration.test_execution_gates import KALSHI_PRICE, kalshi_sim
+from tests.integration.helpers.execution_fleet import KALSHI_PRICE, kalshi_sim
 from tests.support import eventually
 
 pytestmark = pytest.mark.integration
