@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from markets.kalshi.auth import KalshiSigner
 from markets.kalshi.config import KalshiSettings
+from markets.kalshi.execution import KalshiExecutionEngine
+from markets.kalshi.execution.options import ExecutionOptions
 from markets.kalshi.rest import KalshiRestClient
 from markets.kalshi.ws import KalshiWebSocket
 from markets.sim.kalshi.app import create_app
@@ -24,7 +27,7 @@ from markets.sim.kalshi.exchange import KalshiExchange
 from markets.sim.kalshi.seeding import open_game
 from markets.sim.kalshi.state import SimState
 from shared.runtime.health import EmbeddedServer, serve_until, wait_started
-from tests.contract.engines.harness_kalshi import GAME_START, SIM_AUTH_WINDOW_S
+from tests.contract.engines.harness_kalshi import GAME_START, SIM_AUTH_WINDOW_S, build_engine
 from tests.unit.kalshi.keys import pkcs8_pem, private_key
 
 KEY_A, KEY_B = "key-a-0001", "key-b-0002"
@@ -136,3 +139,27 @@ async def sim(ping_interval_s: float) -> AsyncIterator[Sim]:
             await close()
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+QUIET = ExecutionOptions(poll_interval_s=60, fallback_poll_interval_s=60, open_check_interval_s=600)
+
+
+@pytest.fixture
+async def engine(sim: Sim, tmp_path: Path) -> AsyncIterator[KalshiExecutionEngine]:
+    """A started engine on key A with background polling out of the way."""
+    eng = build_engine(sim.rest_url, sim.ws_url, KEY_A, sim.keys[KEY_A], tmp_path, options=QUIET)
+    await eng.start()
+    try:
+        yield eng
+    finally:
+        await eng.close()
+
+
+@pytest.fixture
+def mlb(sim: Sim) -> str:
+    """An MLB game market, on exchange shard 1."""
+    (market,) = open_game(
+        sim.state.exchange, league="mlb", away=("NYY", "New York Y"), home=("BOS", "Boston"), start=GAME_START
+    )
+    assert market.exchange_index == 1
+    return market.ticker

@@ -8,43 +8,17 @@ market's shard balance rather than the account total.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from markets.base import Accepted, Rejected
 from markets.kalshi.execution import KalshiExecutionEngine
-from markets.kalshi.execution.options import ExecutionOptions
-from markets.sim.kalshi.seeding import open_game
 from shared.orders.state import OrderStatus
-from tests.contract.engines.harness_kalshi import GAME_START, build_engine
 from tests.integration.kalshi.conftest import KEY_A, TICKER, Sim
 
 D = Decimal
-QUIET = ExecutionOptions(poll_interval_s=60, fallback_poll_interval_s=60, open_check_interval_s=600)
-
-
-@pytest.fixture
-def mlb(sim: Sim) -> str:
-    """An MLB game market, on exchange shard 1."""
-    (market,) = open_game(
-        sim.state.exchange, league="mlb", away=("NYY", "New York Y"), home=("BOS", "Boston"), start=GAME_START
-    )
-    assert market.exchange_index == 1
-    return market.ticker
-
-
-@pytest.fixture
-async def engine(sim: Sim, tmp_path: Path) -> AsyncIterator[KalshiExecutionEngine]:
-    eng = build_engine(sim.rest_url, sim.ws_url, KEY_A, sim.keys[KEY_A], tmp_path, options=QUIET)
-    await eng.start()
-    try:
-        yield eng
-    finally:
-        await eng.close()
 
 
 async def _venue_order(sim: Sim, client_order_id: str) -> dict[str, Any]:

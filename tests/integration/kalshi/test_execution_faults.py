@@ -16,12 +16,11 @@ from markets.kalshi.execution import KalshiExecutionEngine
 from markets.kalshi.execution.options import ExecutionOptions
 from shared.orders.state import OrderStatus
 from tests.contract.engines.harness_kalshi import build_engine
-from tests.integration.kalshi.conftest import KEY_A, KEY_B, TICKER, Sim
+from tests.integration.kalshi.conftest import KEY_A, KEY_B, QUIET, TICKER, Sim
 from tests.support import eventually
 
 D = Decimal
 CREATE = "POST /trade-api/v2/portfolio/events/orders"
-QUIET = ExecutionOptions(poll_interval_s=60, fallback_poll_interval_s=60, open_check_interval_s=600)
 
 
 def _request(cid: str, price: str = "0.30", quantity: str = "5") -> OrderRequest:

@@ -18,24 +18,10 @@ from markets.kalshi.execution import KalshiExecutionEngine
 from markets.kalshi.execution.options import ExecutionOptions
 from shared.orders.state import OrderStatus
 from tests.contract.engines.harness_kalshi import build_engine
-from tests.integration.kalshi.conftest import KEY_A, KEY_B, TICKER, Sim
+from tests.integration.kalshi.conftest import KEY_A, KEY_B, QUIET, TICKER, Sim
 from tests.support import eventually
 
 D = Decimal
-QUIET = ExecutionOptions(
-    poll_interval_s=60, fallback_poll_interval_s=60, open_check_interval_s=600
-)  # no background poll
-
-
-@pytest.fixture
-async def engine(sim: Sim, tmp_path: Path) -> AsyncIterator[KalshiExecutionEngine]:
-    """A started engine on key A with background polling out of the way."""
-    eng = build_engine(sim.rest_url, sim.ws_url, KEY_A, sim.keys[KEY_A], tmp_path, options=QUIET)
-    await eng.start()
-    try:
-        yield eng
-    finally:
-        await eng.close()
 
 
 async def _venue_orders(sim: Sim, client_order_id: str) -> list[dict[str, Any]]:
