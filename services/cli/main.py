@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from services.cli.loader import register_modules
 from shared.config import ConfigError
+from shared.runtime.runner import ServiceStartFailed
 
 COMMAND_MODULES: tuple[str, ...] = (
     "services.cli.run_cmd",
@@ -47,6 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         print(f"arbees: configuration error: {e}", file=sys.stderr)
         return 2
+    except ServiceStartFailed as e:
+        print(f"arbees: {e}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     return int(result or 0)

@@ -26,6 +26,26 @@ from shared.runtime.service import Service, ServiceContext
 log = logging.getLogger(__name__)
 
 
+class ServiceStartFailed(Exception):
+    """A service's ``start`` failed (not a setting: a venue unreachable, say); the process must exit non-zero.
+
+    The message names the service and every underlying error (the leaves of an ``ExceptionGroup``); the
+    original exception is the ``__cause__``.
+    """
+
+    def __init__(self, service: str, error: BaseException) -> None:
+        super().__init__(f"{service} did not start: {describe_error(error)}")
+        self.service = service
+
+
+def describe_error(error: BaseException) -> str:
+    """``Type: message`` of ``error``, or of each leaf of an exception group, joined with ``; ``."""
+    if isinstance(error, BaseExceptionGroup):
+        return "; ".join(describe_error(e) for e in error.exceptions)
+    text = str(error)
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
 def install_signal_handlers(stopping: asyncio.Event) -> None:
     """SIGTERM (ECS stop) and SIGINT (Ctrl-C) both start a graceful drain."""
     loop = asyncio.get_running_loop()
@@ -67,6 +87,8 @@ async def run_services(
     shared.config.ConfigError
         A setting stops start-up: the health port (``ARBEES_HEALTH_PORT``) is busy, or a service's
         ``start`` raised one (also from inside the task group's ``ExceptionGroup``).
+    ServiceStartFailed
+        A service's ``start`` failed otherwise (its venue unreachable, say).
     """
     stopping = stopping or asyncio.Event()
     if install_signals:
@@ -83,10 +105,13 @@ async def run_services(
                 stopping.set()
                 raise
     except BaseExceptionGroup as group:
-        error = _config_error(group)
-        if error is None:
+        config = _config_error(group)
+        if config is not None:
+            raise config from None
+        failed = _start_failure(group)
+        if failed is None:
             raise
-        raise error from None
+        raise failed from failed.__cause__  # the service's own error, not the task group around it
     finally:
         if health is not None and health.listener is not None:
             health.listener.close()
@@ -114,7 +139,14 @@ async def _run(
     if health is not None:
         ctx.spawn(serve_until(health, stopping), name="health")
     for service in services:
-        await service.start(ctx)
+        try:
+            await service.start(ctx)
+        except ConfigError:
+            raise
+        except Exception as e:  # noqa: BLE001 - named and re-raised: the process exits non-zero, never trades
+            failed = ServiceStartFailed(service.name, e)
+            log.critical("ALERT: %s; not trading", failed)
+            raise failed from e
         SERVICE_UP.labels(service.name).set(1)
         log.info("service started", extra={"service": service.name})
     ctx.spawn(
@@ -136,6 +168,20 @@ async def _run(
     for task in late:
         log.error("task still running after drain timeout; cancelling", extra={"task": task.get_name()})
         task.cancel()
+
+
+def _start_failure(group: BaseExceptionGroup[BaseException]) -> ServiceStartFailed | None:
+    """The :class:`ServiceStartFailed` in ``group`` when that is what ended the run."""
+    found, rest = group.split(ServiceStartFailed)
+    if found is None:
+        return None
+    if rest is not None:
+        log.error("start-up also failed otherwise", exc_info=rest)
+    error: BaseException = found
+    while isinstance(error, BaseExceptionGroup):
+        error = error.exceptions[0]
+    assert isinstance(error, ServiceStartFailed)
+    return error
 
 
 def _config_error(group: BaseExceptionGroup[BaseException]) -> ConfigError | None:

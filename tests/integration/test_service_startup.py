@@ -1,6 +1,7 @@
 """Start-up as an operator sees it: a refusal stops `arbees run <service>` at once with exit code 2 and a
-``configuration error`` naming the setting, never a hang or a traceback (subprocesses against the real Redis
-and PostgreSQL); and a failing task stops the whole process even when other tasks lose their cancellation."""
+``configuration error`` naming the setting, a venue that cannot be reached with exit code 1 and one line naming
+the service, never a hang or a traceback (subprocesses against the real Redis and PostgreSQL); and a failing
+task stops the whole process even when other tasks lose their cancellation."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 from shared.runtime.infra import Infra
 from shared.runtime.runner import run_services
 from shared.runtime.service import Service, ServiceContext
+from tests.unit.kalshi.keys import pkcs8_pem, private_key
 
 pytestmark = pytest.mark.integration
 
@@ -64,6 +66,25 @@ def test_a_busy_health_port_stops_start_up_naming_the_setting(base: dict[str, st
 def test_a_busy_api_port_stops_start_up_naming_the_setting(base: dict[str, str], busy_port: int) -> None:
     result = _run("api", **base, ARBEES_HEALTH_PORT="0", API_PORT=str(busy_port))
     _refused(result, "API_PORT")
+
+
+def test_an_unreachable_venue_stops_start_up_with_one_line_naming_the_service(
+    base: dict[str, str], tmp_path: Path
+) -> None:
+    key = tmp_path / "kalshi.pem"
+    key.write_bytes(pkcs8_pem(private_key(0)))
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: every connection is refused
+    result = _run(
+        "execution_service", **base, ARBEES_HEALTH_PORT="0", PAPER_TRADING="0", LIVE_TRADING_CONFIRMED="1",
+        KALSHI_API_KEY_ID="key-0001", KALSHI_PRIVATE_KEY_PATH=str(key),
+        KALSHI_BASE_URL=f"http://127.0.0.1:{port}/trade-api/v2", KALSHI_WS_URL=f"ws://127.0.0.1:{port}/trade-api/ws/v2",
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "arbees: execution_service did not start:" in result.stderr and "kalshi" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "ExceptionGroup" not in result.stderr, result.stderr
 
 
 def test_live_mode_without_venue_credentials_is_a_configuration_error(base: dict[str, str]) -> None:

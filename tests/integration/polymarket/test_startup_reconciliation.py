@@ -34,7 +34,7 @@ from shared.errors import VenueError
 from shared.ledger_check import check_ledger
 from shared.messages import SubmitOrder, derive_id
 from shared.runtime.infra import Infra
-from shared.runtime.runner import run_services
+from shared.runtime.runner import ServiceStartFailed, run_services
 from tests.contract.engines.harness_polymarket import (
     FAST,
     REST_PRICE,
@@ -285,5 +285,9 @@ async def test_an_unreachable_venue_stops_the_service_before_trading(
     async with execution_env(tmp_path, sim_config=QUIET, start=False) as env:
         await env.control("faults", {"kind": "http_status", "path": "^/(?!_sim)", "status": 502, "count": None})
         error = await _start_fails(infra, env, tmp_path, monkeypatch)
-        venue_errors = error.split(VenueError)[0] if isinstance(error, BaseExceptionGroup) else error
-        assert isinstance(venue_errors, BaseExceptionGroup | VenueError), repr(error)  # the engine's start failed
+        # The engine's start failed: named, with the venue's errors, and the process exits non-zero.
+        assert isinstance(error, ServiceStartFailed) and error.service == "execution_service", repr(error)
+        cause = error.__cause__
+        venue_errors = cause.split(VenueError)[0] if isinstance(cause, BaseExceptionGroup) else cause
+        assert isinstance(venue_errors, BaseExceptionGroup | VenueError), repr(cause)
+        assert "VenueError" in str(error) or "502" in str(error), str(error)
