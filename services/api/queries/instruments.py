@@ -56,12 +56,28 @@ def price_out(key: InstrumentKey, matched: Matched, ts: datetime, bid: Any, ask:
     )
 
 
+OTHER_SIDE = {"home": "away", "away": "home"}
+DRAWS_POSSIBLE = frozenset({"soccer"})
+
+
+def _matched(ref: dict[str, Any], game_id: str, sport: str | None) -> Matched:
+    """Where a negated instrument pays on the other team (no draw possible), say so: its own price, not flipped.
+
+    Kalshi's "BOS wins" ``no`` pays when Boston does not win; in a sport without draws that is the away team
+    winning, so it is shown as the away result. In soccer "not home" is away *or* draw: it stays home-negated.
+    """
+    result, negated = str(ref["pays_on"]), bool(ref.get("negated", False))
+    if negated and result in OTHER_SIDE and sport is not None and sport not in DRAWS_POSSIBLE:
+        return Matched(game_id, OTHER_SIDE[result], False)
+    return Matched(game_id, result, negated)
+
+
 def _instruments(rows: Iterable[Any]) -> dict[InstrumentKey, Matched]:
     out: dict[InstrumentKey, Matched] = {}
     for r in rows:
         for ref in r["instruments"] or []:
             key = (str(ref["venue"]), str(ref["market_id"]), str(ref["outcome_id"]))
-            out[key] = Matched(r["game_id"], str(ref["pays_on"]), bool(ref.get("negated", False)))
+            out[key] = _matched(ref, r["game_id"], r["sport"])
     return out
 
 
@@ -70,8 +86,8 @@ async def matched_instruments(
 ) -> dict[InstrumentKey, Matched]:
     """Every matched instrument (of ``game_ids`` when given) -> the game and result it pays on."""
     rows = await conn.fetch(
-        """SELECT game_id, instruments FROM market_matches
-           WHERE status = 'matched' AND ($1::text[] IS NULL OR game_id = ANY($1::text[]))""",
+        """SELECT m.game_id, m.instruments, g.sport FROM market_matches m LEFT JOIN games g USING (game_id)
+           WHERE m.status = 'matched' AND ($1::text[] IS NULL OR m.game_id = ANY($1::text[]))""",
         list(game_ids) if game_ids is not None else None,
     )
     return _instruments(rows)

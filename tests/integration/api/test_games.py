@@ -23,14 +23,14 @@ async def test_games_are_listed_live_first_with_state_probability_and_oriented_p
     assert live["state"]["home_score"] == 18 and live["state"]["away_score"] == 17 and live["state"]["period"] == 3
     assert live["probability"]["model"] == "nba_logit" and live["probability"]["home"] == pytest.approx(0.59)
     prices = {p["outcome_id"]: p for p in live["prices"]}
-    assert {p["result"] for p in prices.values()} == {"home"}
+    assert {o: p["result"] for o, p in prices.items()} == {"yes": "home", "no": "away"}
     yes, no = prices["yes"], prices["no"]
     assert (Decimal(yes["best_bid"]), Decimal(yes["best_ask"]), Decimal(yes["mid"])) == (
         Decimal("0.64"), Decimal("0.66"), Decimal("0.65"),
     )  # fmt: skip
-    # "no" quoted 0.33 / 0.35 pays if home does not win: as a home contract it is 0.65 / 0.67.
+    # "no" (0.33 / 0.35) pays if home does not win: in basketball that is the away team winning, at its own price.
     assert (Decimal(no["best_bid"]), Decimal(no["best_ask"]), Decimal(no["mid"])) == (
-        Decimal("0.65"), Decimal("0.67"), Decimal("0.66"),
+        Decimal("0.33"), Decimal("0.35"), Decimal("0.34"),
     )  # fmt: skip
     assert isinstance(yes["best_bid"], str) and yes["market_id"] == TICKER
     assert later["state"] is None and later["probability"] is None and later["prices"] == []
@@ -61,7 +61,7 @@ async def test_history_has_every_series_downsampled_and_the_signal_marks(
     full = (await client.get(f"/api/v1/games/{LIVE}/history", headers=AUTH)).json()
     assert full["game_id"] == LIVE
     assert len(full["states"]) == 10 and len(full["probabilities"]) == 10 and len(full["prices"]) == 20
-    assert {p["result"] for p in full["prices"]} == {"home"}
+    assert {(p["outcome_id"], p["result"]) for p in full["prices"]} == {("yes", "home"), ("no", "away")}
     marks = {m["signal_id"]: m for m in full["signals"]}
     assert marks["sig-1"]["decision"] == "approved" and marks["sig-1"]["result"] == "home"
     assert marks["sig-1"]["limit_price"] == "0.570000" and marks["sig-1"]["side"] == "buy"

@@ -115,9 +115,10 @@ async def test_prices_are_enriched_with_game_and_result(server: Server, infra: I
         )
         await bus.publish(keys.MARKET_PRICE, negated.key, negated)
         price, _ = await events.next("price")
-        assert (price["game_id"], price["result"], price["outcome_id"]) == (LIVE, "home", "no")
+        # "no" of the home team's market pays when the away team wins (no draws in basketball): its own price.
+        assert (price["game_id"], price["result"], price["outcome_id"]) == (LIVE, "away", "no")
         assert (Decimal(price["best_bid"]), Decimal(price["best_ask"]), Decimal(price["mid"])) == (
-            Decimal("0.68"), Decimal("0.70"), Decimal("0.69"),
+            Decimal("0.30"), Decimal("0.32"), Decimal("0.31"),
         )  # fmt: skip
         other = MarketPriceUpdated(venue="polymarket", market_id="0xunmatched", outcome_id="1", best_bid=Decimal("0.2"))
         await bus.publish(keys.MARKET_PRICE, other.key, other)
