@@ -227,6 +227,13 @@ class KalshiWebSocket:
         if sub.sid is not None:
             params = {"sids": [sub.sid], "market_tickers": tickers, "action": action}
             await self._send("update_subscription", params)
+        elif action != "get_snapshot" and sub in self._subs:
+            # Not subscribed on this connection (the subscribe failed, was never sent, or is still in flight
+            # with the old list): subscribe again with the whole list; an answer to the old one is ignored.
+            if sub.cmd_id is not None:
+                self._by_cmd.pop(sub.cmd_id, None)
+                sub.cmd_id = None
+            await self._send_subscribe(sub)
 
     async def unsubscribe(self, sub: Subscription) -> None:
         """Drop ``sub`` (its books are kept but no longer updated)."""
@@ -329,6 +336,10 @@ class KalshiWebSocket:
         return cmd_id
 
     async def _send_subscribe(self, sub: Subscription) -> None:
+        if sub.channel == "orderbook_delta" and not sub.tickers:
+            # The venue refuses an order book subscription without markets (error 14): wait for some.
+            sub.sid, sub.cmd_id, sub.last_seq, sub.failed, sub.requested_mono = None, None, None, None, None
+            return
         params: dict[str, Any] = {"channels": [sub.channel]}
         if sub.tickers:
             params["market_tickers"] = list(sub.tickers)

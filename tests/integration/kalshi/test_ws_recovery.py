@@ -120,3 +120,18 @@ def _drain(queue: asyncio.Queue, kind: type) -> list:  # type: ignore[type-arg]
         if isinstance(item, kind):
             items.append(item)
     return items
+
+
+async def test_a_book_subscription_that_lost_all_its_markets_is_sent_again_when_one_is_added(sim: Sim) -> None:
+    # A shard whose games all moved away (the list emptied) before the connection came up must not send a
+    # market-less book subscription (the venue refuses it, error 14) and must subscribe once a game arrives.
+    sim.set_book(yes=[("0.40", "10")], no=[("0.55", "10")])
+    async with sim.websocket() as ws:
+        sub = await ws.subscribe("orderbook_delta", [])
+        assert sub.cmd_id is None and sub.failed is None  # nothing was sent
+        await ws.update_subscription(sub, "add_markets", [TICKER])
+        await eventually(_fresh_and_equal(sim, ws))
+        await ws.update_subscription(sub, "delete_markets", [TICKER])
+        await ws.update_subscription(sub, "add_markets", [AWAY])
+        await eventually(_fresh_and_equal(sim, ws, AWAY))
+        assert sub.failed is None and not [e for e in ws.stats.errors if "failed" in e], ws.stats.errors
