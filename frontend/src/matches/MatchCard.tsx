@@ -25,7 +25,7 @@ function MatchRow({ match }: { match: MatchOut }) {
           <ul className="plain">
             {match.instruments.map((raw, i) => (
               <li key={i} className="mono small">
-                {describeInstrument(readInstrument(raw))}
+                <span title={readInstrument(raw).outcomeId}>{describeInstrument(readInstrument(raw))}</span>
               </li>
             ))}
           </ul>

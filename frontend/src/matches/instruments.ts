@@ -19,7 +19,12 @@ export function readInstrument(raw: Record<string, unknown>): InstrumentView {
   };
 }
 
-/** "yes → home", "no → not home" */
+/** Long ids (Polymarket token ids are 77 digits) as "first…last" so the row stays readable. */
+function shortOutcome(id: string): string {
+  return id.length <= 16 ? id : `${id.slice(0, 6)}…${id.slice(-6)}`;
+}
+
+/** "yes → home", "no → not home", "298132…994053 → away" */
 export function describeInstrument(i: InstrumentView): string {
-  return `${i.outcomeId} → ${i.negated ? "not " : ""}${i.paysOn}`;
+  return `${shortOutcome(i.outcomeId)} → ${i.negated ? "not " : ""}${i.paysOn}`;
 }
