@@ -6,7 +6,9 @@
   retried blindly.
 - 409 ``order_already_exists`` → :class:`Ambiguous`: an order with that ``client_order_id`` exists, so
   the create is resolved by querying it, never by marking it rejected.
-- other 4xx → :class:`Rejected` carrying the venue's ``code`` (``invalid_order``, ``market_not_found``...).
+- other 4xx → :class:`Rejected` carrying the venue's ``code`` (``invalid_order``, ``market_not_found``...);
+  a market past close refuses every order operation, cancels included, with ``MARKET_INACTIVE``
+  (:func:`market_closed`; venues.md §1.5).
 - a transport error: before the request could reach the venue (connect failure, pool timeout) →
   :class:`Retryable`; after it may have (read/write timeout, dropped connection) → :class:`Ambiguous`
   on a mutating request, :class:`Retryable` on a read.
@@ -28,6 +30,8 @@ from shared.errors import Ambiguous, AuthOrClock, Rejected, Retryable, VenueErro
 
 VENUE = "kalshi"
 DUPLICATE_CLIENT_ORDER_ID = "order_already_exists"
+MARKET_CLOSED_CODES = frozenset({"MARKET_INACTIVE", "market_inactive", "market_closed"})
+"""Codes meaning the order's market does not trade (any more): its orders can be neither placed nor cancelled."""
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
 
@@ -40,6 +44,11 @@ def parse_error_body(body: bytes | str) -> ErrorDetail:
     if isinstance(parsed.error, str):
         return ErrorDetail(message=parsed.error)
     return parsed.error
+
+
+def market_closed(error: VenueError) -> bool:
+    """True when ``error`` is the venue refusing an order operation because the market does not trade."""
+    return error.code in MARKET_CLOSED_CODES
 
 
 def error_from_response(status: int, body: bytes | str, *, mutating: bool, retry_after_s: float = 1.0) -> VenueError:

@@ -230,9 +230,11 @@ class VenueCircuit:
 async def cancel_market_orders(engine: ExecutionEngine, market_id: str, timeout_s: float) -> list[str]:
     """Cancel our resting orders on a market found closed; the client order ids cancelled.
 
-    Best effort within ``timeout_s``: a venue that refuses (Kalshi answers ``MARKET_INACTIVE`` to every order
-    operation once a market has closed, and cancels what rests itself) or fails is logged; the orders'
-    rows follow from reconciliation either way.
+    One ``cancel_all`` of that market, never repeated, within ``timeout_s``. Kalshi answers ``MARKET_INACTIVE``
+    to every order operation once a market has closed, cancels included, and cancels what rests there itself
+    (venues.md §1.5): its engine then reads each refused order back (a venue-cancelled one counts as
+    cancelled here) and no error reaches the circuit, which keeps the venue's other markets trading. A
+    failure is logged; the orders' rows are recorded by the submit handler and by reconciliation either way.
     """
     try:
         async with asyncio.timeout(timeout_s):

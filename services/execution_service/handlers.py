@@ -14,7 +14,10 @@ for reconciliation. The venue call is bounded by ``submit_timeout_s``: no answer
 
 When an answer shows the order's market closed (the venue circuit's ``market_closed`` verdict), our resting
 orders on that market are cancelled before the next order is handled, and later orders to it are refused
-(``market_closed: ...``); see ``circuit``.
+(``market_closed: ...``); see ``circuit``. Our other open orders on that market are then read back from the
+venue and recorded in the same unit of work (``reconcile.reconcile_market``): Kalshi refuses cancels on a
+closed market (``MARKET_INACTIVE``) and cancels what rests there itself, so the rows end ``canceled`` as
+the venue has them, never left ``pending_cancel`` by a refused cancel and never re-sent.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from markets.base import Accepted, ExecutionEngine, OrderRequest, OrderResult, R
 from services.execution_service.circuit import VenueCircuit, cancel_market_orders
 from services.execution_service.gates import ExecutionGates, Refusal
 from services.execution_service.ledger import OrderContext, persist_before_send, record_report, record_status
+from services.execution_service.reconcile import reconcile_market
 from shared.db.uow import UnitOfWork
 from shared.messages import Message, SubmitOrder
 from shared.orders.state import TERMINAL, OrderStatus
@@ -84,22 +88,36 @@ class SubmitHandler:
         except Exception as e:
             await self._record(engine, cmd, e)
             raise
-        await self._record(engine, cmd, outcome)
+        newly_closed = await self._record(engine, cmd, outcome)
         if isinstance(outcome, Accepted):
             await record_report(uow, ctx, outcome.report)
         elif isinstance(outcome, Rejected):
             await record_status(uow, ctx, OrderStatus.REJECTED, f"{outcome.code}: {outcome.reason}")
         elif isinstance(outcome, Unknown):
             await record_status(uow, ctx, OrderStatus.UNKNOWN, outcome.reason)
+        if newly_closed:
+            await self._record_closed_market(uow, engine, cmd)
 
-    async def _record(self, engine: ExecutionEngine, cmd: SubmitOrder, result: OrderResult | BaseException) -> None:
-        """Tell the circuit what the venue answered; a market newly found closed has its resting orders cancelled."""
+    async def _record(self, engine: ExecutionEngine, cmd: SubmitOrder, result: OrderResult | BaseException) -> bool:
+        """Tell the circuit what the venue answered; a market newly found closed has its resting orders
+        cancelled (True then)."""
         if self.circuit is None:
-            return
+            return False
         was_closed = self.circuit.market_closed(cmd.venue, cmd.market_id)
         self.circuit.record(cmd.venue, result, cmd.market_id)
         if was_closed is None and self.circuit.market_closed(cmd.venue, cmd.market_id) is not None:
             await cancel_market_orders(engine, cmd.market_id, self.submit_timeout_s)
+            return True
+        return False
+
+    async def _record_closed_market(self, uow: UnitOfWork, engine: ExecutionEngine, cmd: SubmitOrder) -> None:
+        """Record our other open orders on a market just found closed as the venue has them now (venue reads
+        bounded by ``submit_timeout_s``; what is not read in time is left to the reconciliation loop)."""
+        changed = await reconcile_market(
+            uow, engine, cmd.venue, cmd.market_id, skip=cmd.client_order_id, timeout_s=self.submit_timeout_s
+        )
+        log.info("closed market: our orders recorded", extra={"venue": cmd.venue, "market_id": cmd.market_id,
+                                                              "changed": changed})  # fmt: skip
 
     def _circuit_refusal(self, cmd: SubmitOrder) -> Refusal | None:
         """The venue circuit's refusal (R20), if it is open for this venue or market."""

@@ -6,6 +6,12 @@ found closed is closed. Cancels use V2 ``DELETE /portfolio/events/orders/{id}`` 
 shard (``exchange_index``: the order's own, else its market's — the venue answers 404 on the wrong shard);
 a cancel whose answer is lost (or a 404) is followed by a read of the order — a pending cancel is never
 assumed done (R05), and a 404 while the order still rests is recorded as the order's reason.
+
+A refused cancel is never retried blindly: the order is read back and recorded as the venue has it. That
+matters once a market closes: Kalshi then answers ``MARKET_INACTIVE`` to every order operation, cancels
+included, and cancels what rests there itself (venues.md §1.5), so the read turns our pending cancel into
+``canceled`` when the venue has done it, or back to ``accepted`` (with the refusal as its reason) while the
+order still rests; a cancel-all asks the venue about such an order once, not every round.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 
 from markets.base import BalanceReport, FillPage, FillReport, OrderReport, PositionReport
 from markets.journal import OrderJournal
+from markets.kalshi.errors import market_closed
 from markets.kalshi.execution.intake import EvidenceIntake
 from markets.kalshi.execution.lookup import VenueLookup
 from markets.kalshi.execution.options import ExecutionOptions
@@ -25,11 +32,12 @@ from markets.kalshi.execution.tracker import OrderTracker, TrackedOrder
 from markets.kalshi.execution.validate import MarketCache
 from markets.kalshi.models import KalshiFill, KalshiOrder
 from markets.kalshi.rest import KalshiRestClient, paginate
-from shared.errors import Ambiguous, AuthOrClock
+from shared.errors import Ambiguous, AuthOrClock, VenueError
 from shared.errors import Rejected as VenueRejected
 from shared.orders.state import OrderStatus
 
 _CANCELLABLE = frozenset({OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED})
+_CLOSED_BY_VENUE = frozenset({OrderStatus.CANCELED, OrderStatus.EXPIRED})
 _CANCEL_ROUNDS = 3
 
 
@@ -99,12 +107,14 @@ class OrderQueries:
             self.tracker.set_status(client_order_id, OrderStatus.PENDING_CANCEL)
         shard = await self._shard(tracked.market_id, order)
         not_found = False
+        closed: VenueRejected | None = None
         for _ in range(2):
             reason = None
             try:
                 await self.rest.cancel_order(venue_order_id, exchange_index=shard, market_ticker=tracked.market_id)
             except VenueRejected as e:
                 not_found = e.status == 404
+                closed = e if market_closed(e) else None
                 reason = None if not_found else str(e)  # 404: no longer resting (filled or cancelled)
             except Ambiguous:
                 pass  # the read below tells whether it took effect
@@ -114,14 +124,16 @@ class OrderQueries:
             order = await self.lookup.get(venue_order_id)
             if order is None:
                 return None
-            tracked = await self.intake.venue_order(order)
+            tracked = await self.intake.venue_order(order)  # the venue's word: canceled, resting or filled
             if reason is not None:
                 tracked.reason = reason
             if order.status != "resting" or reason is not None:
                 break
             if order.exchange_index is not None:
                 shard = order.exchange_index  # the venue's word beats the market cache
-        if not_found and order is not None and order.status == "resting":
+        if closed is not None and order is not None:
+            tracked.reason = _closed_market_reason(closed, order)
+        elif not_found and order is not None and order.status == "resting":
             tracked.reason = f"cancel answered 404 on exchange shard {shard} but the order still rests"
         return tracked.report()
 
@@ -134,15 +146,16 @@ class OrderQueries:
     async def cancel_all(self, market_id: str | None = None) -> list[str]:
         """Cancel every resting order (see ``KalshiExecutionEngine.cancel_all``)."""
         cancelled: list[str] = []
+        refused: set[str] = set()  # venue order ids on a market that refuses cancels (closed): asked once
         for _ in range(_CANCEL_ROUNDS):
-            resting = await self.lookup.resting(market_id)
+            resting = [o for o in await self.lookup.resting(market_id) if o.order_id not in refused]
             if not resting:
                 break
-            done = await asyncio.gather(*(self._cancel_resting(o) for o in resting))
+            done = await asyncio.gather(*(self._cancel_resting(o, refused) for o in resting))
             cancelled += [cid for cid in done if cid is not None and cid not in cancelled]
         return cancelled
 
-    async def _cancel_resting(self, order: KalshiOrder) -> str | None:
+    async def _cancel_resting(self, order: KalshiOrder, refused: set[str]) -> str | None:
         tracked = await self.intake.order(order)
         cid = tracked.client_order_id
         if tracked.status in _CANCELLABLE:
@@ -150,11 +163,31 @@ class OrderQueries:
         try:
             shard = await self._shard(order.ticker, order)
             await self.rest.cancel_order(order.order_id, exchange_index=shard, market_ticker=order.ticker)
-        except (VenueRejected, Ambiguous):
-            return None  # closed meanwhile, or unconfirmed: the next listing round tells
+        except VenueRejected as e:
+            if market_closed(e):
+                refused.add(order.order_id)
+            return await self._after_refusal(order, e)
+        except Ambiguous:
+            return None  # unconfirmed: the next listing round tells
         self.tracker.set_status(cid, OrderStatus.CANCELED)
         await self.intake.settle_journal(tracked)
         return cid
+
+    async def _after_refusal(self, listed: KalshiOrder, error: VenueRejected) -> str | None:
+        """Record a refused cancel's order as the venue has it now; its client id when the venue closed it.
+
+        The refusal is a 404 (filled or cancelled meanwhile) or ``MARKET_INACTIVE`` (the market closed: the
+        venue cancels what rests there itself). A read that fails records the listing again, so the order
+        is never left ``pending_cancel`` by a cancel the venue refused.
+        """
+        try:
+            order = await self.lookup.get(listed.order_id) or listed
+        except VenueError:
+            order = listed
+        tracked = await self.intake.order(order)  # fills follow from the fill channel and reconciliation
+        if market_closed(error):
+            tracked.reason = _closed_market_reason(error, order)
+        return tracked.client_order_id if order.status == "canceled" and tracked.status in _CLOSED_BY_VENUE else None
 
     # -- fills -----------------------------------------------------------------------------------
 
@@ -198,6 +231,13 @@ class OrderQueries:
         raw = await self.rest.get_balance()
         total = None if raw.portfolio_value is None else raw.balance + raw.portfolio_value
         return BalanceReport(available=raw.balance, total=total, currency="USD")
+
+
+def _closed_market_reason(error: VenueRejected, order: KalshiOrder) -> str:
+    """The reason recorded for an order whose cancel its closed market refused."""
+    if order.status == "resting":
+        return f"cancel refused, the market is closed ({error}); the order rests until the venue cancels it"
+    return f"the market closed ({error.code}); the venue closed the order itself ({order.status})"
 
 
 def _time_key(fill: KalshiFill) -> tuple[datetime, str]:

@@ -34,7 +34,7 @@ from decimal import Decimal
 
 from markets.base import Accepted, OrderRequest, OrderResult, Rejected, Unknown
 from markets.journal import JournalEntry, JournalState, OrderJournal
-from markets.kalshi.errors import VENUE
+from markets.kalshi.errors import VENUE, market_closed
 from markets.kalshi.execution.lookup import VenueLookup
 from markets.kalshi.execution.mapping import WIRE_TIF, book_side, yes_leg
 from markets.kalshi.execution.options import ExecutionOptions
@@ -220,7 +220,7 @@ class SubmitPath:
                 return accepted
         if error.code == "insufficient_balance":
             self.balance.invalidate()
-        if error.code in ("MARKET_INACTIVE", "market_inactive", "market_closed"):
+        if market_closed(error):
             self.markets.invalidate(request.market_id)
         return await self._refused(request, str(error), error.code or "rejected")
 

@@ -8,6 +8,8 @@ Next to the shared ``/_sim/health`` and ``/_sim/faults`` (:func:`markets.sim.com
 - ``POST /_sim/markets/{ticker}/fair`` — pin the makers' fair price and requote now;
 - ``POST /_sim/markets/{ticker}/book`` — replace the makers' resting orders with exact YES/NO bid levels;
 - ``POST /_sim/markets/{ticker}/status`` — change the market status (``active``, ``inactive``, ``closed``);
+  closing cancels the orders resting there as the venue does (``cancel_resting: false`` holds that back);
+- ``POST /_sim/markets/{ticker}/cancel_resting`` — the venue's own cancellation of what rests on a closed market;
 - ``POST /_sim/markets/{ticker}/settle`` — determine the result and pay out positions;
 - ``GET /_sim/orders`` — every order (optionally of one ``key_id`` / ``ticker``), in the REST shape;
 - ``GET /_sim/accounts`` — balances and positions per key;
@@ -25,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from markets.sim.common.makers import MakerParams
 from markets.sim.kalshi import wire
-from markets.sim.kalshi.exchange import ExchangeError
+from markets.sim.kalshi.exchange import CLOSED_STATUSES, ExchangeError
 from markets.sim.kalshi.makers import Quoter
 from markets.sim.kalshi.seeding import SERIES, open_game
 from markets.sim.kalshi.state import SimState
@@ -73,6 +75,8 @@ class StatusIn(_In):
     """Body of ``POST /_sim/markets/{ticker}/status``."""
 
     status: Literal["initialized", "inactive", "active", "closed", "determined"]
+    cancel_resting: bool = True
+    """Past close: the venue cancels the resting orders now (false: later, ``/cancel_resting``)."""
 
 
 class ExchangeIn(_In):
@@ -101,6 +105,7 @@ class SimControl:
         router.add_api_route("/markets/{ticker}/fair", self.set_fair, methods=["POST"])
         router.add_api_route("/markets/{ticker}/book", self.set_book, methods=["POST"])
         router.add_api_route("/markets/{ticker}/status", self.set_status, methods=["POST"])
+        router.add_api_route("/markets/{ticker}/cancel_resting", self.cancel_resting, methods=["POST"])
         router.add_api_route("/markets/{ticker}/settle", self.settle, methods=["POST"])
         router.add_api_route("/orders", self.orders, methods=["GET"])
         router.add_api_route("/accounts", self.accounts, methods=["GET"])
@@ -148,8 +153,18 @@ class SimControl:
         return wire.orderbook_fp(self.ex.market(ticker))
 
     async def set_status(self, ticker: str, body: StatusIn) -> dict[str, Any]:
-        """Change the market status (orders are accepted only while ``active``)."""
-        return {"market": wire.market_json(self.ex.set_status(ticker, body.status))}
+        """Change the market status (orders are accepted only while ``active``; past close nothing is
+        cancellable and what rests is cancelled by the venue)."""
+        market = self.ex.set_status(ticker, body.status, cancel_resting=body.cancel_resting)
+        return {"market": wire.market_json(market)}
+
+    async def cancel_resting(self, ticker: str) -> dict[str, Any]:
+        """Cancel every order resting on a closed market (the venue's sweep "shortly after close")."""
+        market = self.ex.market(ticker)
+        if market.status not in CLOSED_STATUSES:
+            raise ExchangeError(400, "bad_request", "bad request", f"{ticker} is {market.status}, not closed")
+        cancelled = self.ex.cancel_closed_market(ticker)
+        return {"cancelled": [o.order_id for o in cancelled]}
 
     async def settle(self, ticker: str, body: SettleIn) -> dict[str, Any]:
         """Determine the result, cancel resting orders and pay $1 per winning contract."""

@@ -10,6 +10,16 @@ Every state change is announced to :attr:`KalshiExchange.listeners` (the WebSock
 deltas computed by diffing the aggregated levels before and after the operation, then trades, fills,
 order changes and a market-changed note — in that order, synchronously, so sequence numbers follow
 the book.
+
+A market past its close (``closed``, ``determined`` ... ``finalized``: :data:`CLOSED_STATUSES`) refuses every
+order operation, cancellations included, with 400 ``MARKET_INACTIVE`` (venues.md §1.5, after close:
+"``MARKET_INACTIVE`` rejections for all order ops"; Kalshi's market-lifecycle page: "all order operations,
+including cancellations, are rejected with ``MARKET_INACTIVE``. Resting orders are cancelled shortly after
+close, and cancellation updates are published on the usual user channels"). So closing a market cancels
+what rests on it at once (:meth:`KalshiExchange.cancel_closed_market`), each cancellation announced like any
+other; ``set_status(..., cancel_resting=False)`` holds that back to model the "shortly after" window, in
+which a resting order can no longer be cancelled by its owner. The venue's status code is not documented;
+400 is the one this simulator gives every other refused order.
 """
 
 from __future__ import annotations
@@ -33,6 +43,8 @@ CENT = Decimal("0.01")
 DEFAULT_SHARD_ALLOCATION: dict[int, Decimal] = {0: Decimal("0.5"), 1: Decimal("0.5")}
 """A new account's cash per exchange shard: half on the default shard 0, half on shard 1 (baseball, tennis)."""
 Outcome = Literal["yes", "no"]
+CLOSED_STATUSES = frozenset({"closed", "determined", "disputed", "amended", "finalized"})
+"""Market statuses past ``close_time``: every order operation is refused ``MARKET_INACTIVE``."""
 
 
 class ExchangeError(Exception):
@@ -314,9 +326,11 @@ class KalshiExchange:
         """
         self.expire_orders()
         account = self.account(owner)
+        market = self.markets.get(spec.ticker)
+        if market is not None:
+            _refuse_if_closed(market)  # even a repeated client_order_id: every order operation is refused
         if spec.client_order_id and spec.client_order_id in account.by_client_id:
             return self.orders[account.by_client_id[spec.client_order_id]], True
-        market = self.markets.get(spec.ticker)
         if market is None or spec.exchange_index not in (None, -1, market.exchange_index):
             raise ExchangeError(404, "market_not_found", "market not found")  # not on the shard it was sent to
         count = self._check(market, account, spec)
@@ -431,17 +445,21 @@ class KalshiExchange:
         ------
         ExchangeError
             404 ``not_found`` when the order is unknown to this key, not on shard ``exchange_index``,
-            not in ``market_ticker`` (when given), or no longer resting.
+            not in ``market_ticker`` (when given), or no longer resting; 400 ``MARKET_INACTIVE`` when its
+            market is past close (whether the order still rests or the venue already cancelled it).
         """
         self.expire_orders()
         order = self.accounts[owner].orders.get(order_id) if owner in self.accounts else None
-        if order is None or order.status != "resting":
+        if order is None:
             raise ExchangeError(404, "not_found", "not found")
         if exchange_index is not None and exchange_index != order.exchange_index:
             raise ExchangeError(404, "not_found", "not found")
         if market_ticker is not None and market_ticker != order.ticker:
             raise ExchangeError(404, "not_found", "not found")
         market = self.markets[order.ticker]
+        _refuse_if_closed(market)
+        if order.status != "resting":
+            raise ExchangeError(404, "not_found", "not found")
         with self._publishing(market, owner, order.client_order_id or None):
             reduced = self._cancel_resting(market, order)
         return order, reduced
@@ -470,12 +488,33 @@ class KalshiExchange:
 
     # -- market lifecycle ------------------------------------------------------------------------
 
-    def set_status(self, ticker: str, status: str) -> SimMarket:
-        """Change a market's status (``active``, ``inactive``, ``closed`` ...); leaving ``active`` keeps orders."""
+    def set_status(self, ticker: str, status: str, *, cancel_resting: bool = True) -> SimMarket:
+        """Change a market's status (``active``, ``inactive``, ``closed`` ...).
+
+        A pause (``inactive``) keeps resting orders. A status past close (:data:`CLOSED_STATUSES`) refuses
+        every order operation from now on and, unless ``cancel_resting`` is false, the venue cancels what
+        rests on the market at once (:meth:`cancel_closed_market`; false leaves it to a later call).
+        """
         market = self.market(ticker)
         market.status = status
         self._emit([MarketChanged(ticker)])
+        if status in CLOSED_STATUSES and cancel_resting:
+            self.cancel_closed_market(ticker)
         return market
+
+    def cancel_closed_market(self, ticker: str) -> list[SimOrder]:
+        """The venue's own cancellation of every order resting on a closed market; the orders cancelled.
+
+        Each is announced like any cancellation (book deltas, ``user_order`` on the owner's ``user_orders``
+        channel) and reads ``canceled`` over REST afterwards.
+        """
+        market = self.market(ticker)
+        resting = [o for o in self.orders.values() if o.ticker == ticker and o.status == "resting"]
+        for owner in dict.fromkeys(o.owner for o in resting):
+            with self._publishing(market, owner, None):
+                for order in [o for o in resting if o.owner == owner]:
+                    self._cancel_resting(market, order)
+        return resting
 
     def settle(self, ticker: str, result: Outcome) -> dict[str, Decimal]:
         """Determine and settle a market: cancel resting orders, pay $1 per winning contract.
@@ -529,6 +568,12 @@ class KalshiExchange:
         for event in events:
             for listener in list(self.listeners):
                 listener(event)
+
+
+def _refuse_if_closed(market: SimMarket) -> None:
+    """400 ``MARKET_INACTIVE`` when ``market`` is past close (no order operation is accepted any more)."""
+    if market.status in CLOSED_STATUSES:
+        raise ExchangeError(400, "MARKET_INACTIVE", "market is closed", f"{market.ticker} is {market.status}")
 
 
 def default_times(now: datetime) -> tuple[datetime, datetime, datetime]:

@@ -4,7 +4,9 @@ Every request must be signed (401 otherwise). A repeated ``client_order_id`` nev
 V2 answers 201 with the existing order, legacy answers 409 ``order_already_exists`` (venues.md §1.5).
 A V2 cancel must name the exchange shard of the order's market (``exchange_index``), else 404; a legacy
 cancel without one looks on the default shard 0 (404 for an order on another shard); a create naming
-another shard than its market's is 404 ``market_not_found``. The balance is reported per shard in
+another shard than its market's is 404 ``market_not_found``. Once a market is past close every create and
+cancel on it is 400 ``MARKET_INACTIVE`` (venues.md §1.5), and the venue has cancelled what rested there
+(``GET /portfolio/orders`` shows those orders ``canceled``). The balance is reported per shard in
 ``balance_breakdown``.
 """
 
@@ -74,7 +76,7 @@ class PortfolioRoutes:
         """``DELETE /portfolio/events/orders/{order_id}`` (query ``exchange_index``, ``market_ticker``,
         ``subaccount``); 404 when not resting, or when ``exchange_index`` is missing or not the shard of the
         order's market (stricter than the venue, which routes a missing index to shard 0, so a client
-        that drops it is caught on every market)."""
+        that drops it is caught on every market); 400 ``MARKET_INACTIVE`` when the order's market is closed."""
         key = await self._key(request)
         q = request.query_params
         try:
@@ -97,7 +99,8 @@ class PortfolioRoutes:
 
     async def cancel_order_legacy(self, order_id: str, request: Request) -> dict[str, Any]:
         """``DELETE /portfolio/orders/{order_id}`` with ``reduced_by_fp`` (query ``exchange_index``, default
-        the default shard 0, and ``market_ticker``); 404 when not resting on that shard."""
+        the default shard 0, and ``market_ticker``); 404 when not resting on that shard, 400 ``MARKET_INACTIVE``
+        when its market is closed."""
         key = await self._key(request)
         q = request.query_params
         try:
