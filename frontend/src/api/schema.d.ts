@@ -289,7 +289,7 @@ export interface paths {
         };
         /**
          * List Signals
-         * @description Signals newest first, each with its legs (intent, verdict, order progress).
+         * @description Signals newest first, each with its legs (intent, verdict, order progress); ``venue``: a leg there.
          */
         get: operations["list_signals_api_v1_signals_get"];
         put?: never;
@@ -1568,6 +1568,7 @@ export interface operations {
                 /** @description rows to skip */
                 offset?: number;
                 strategy?: string | null;
+                venue?: ("kalshi" | "polymarket") | null;
             };
             header?: never;
             path?: never;

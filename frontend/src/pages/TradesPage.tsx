@@ -49,6 +49,7 @@ export function TradesPage() {
           game_id,
           kind: oneOf(filters.kind, SIGNAL_KINDS),
           decision: oneOf(filters.decision, DECISIONS),
+          venue,
           limit: PAGE,
           offset,
         },
@@ -123,7 +124,6 @@ export function TradesPage() {
           </button>
         ))}
       </div>
-      {tab === "signals" && filters.venue && <p className="muted small">Venue filter on signals applies to their legs, on the loaded rows.</p>}
       {current.error && <ErrorBox error={current.error} onRetry={current.reload} />}
       {current.loading && current.items.length === 0 ? (
         <Loading />

@@ -29,8 +29,10 @@ async def list_signals(
     strategy: str | None,
     limit: int,
     offset: int,
+    venue: str | None = None,
 ) -> Page[SignalOut]:
-    """Signals newest first; ``decision`` keeps those with at least one leg so decided."""
+    """Signals newest first; ``decision`` keeps those with at least one leg so decided, ``venue`` those with a
+    leg on that venue."""
     rows = await pool.fetch(
         """SELECT s.signal_id, s.ts, s.strategy, s.kind, s.game_id, s.edge_per_contract, s.model_probability
            FROM signals s
@@ -38,6 +40,8 @@ async def list_signals(
              AND ($3::text IS NULL OR s.strategy = $3)
              AND ($4::text IS NULL OR EXISTS (
                    SELECT 1 FROM order_intents i WHERE i.signal_id = s.signal_id AND i.decision = $4))
+             AND ($7::text IS NULL OR EXISTS (
+                   SELECT 1 FROM order_intents i WHERE i.signal_id = s.signal_id AND i.venue = $7))
            ORDER BY s.ts DESC, s.signal_id DESC LIMIT $5 OFFSET $6""",
         game_id,
         kind,
@@ -45,6 +49,7 @@ async def list_signals(
         decision,
         limit + 1,
         offset,
+        venue,
     )
     return page(await with_legs(pool, rows), limit, offset)
 

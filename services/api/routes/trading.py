@@ -20,10 +20,11 @@ async def list_signals(
     kind: Literal["model_edge", "arbitrage", "exit"] | None = None,
     decision: Literal["approved", "denied"] | None = None,
     strategy: Id = None,
+    venue: VenueParam = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[SignalOut]:
-    """Signals newest first, each with its legs (intent, verdict, order progress)."""
+    """Signals newest first, each with its legs (intent, verdict, order progress); ``venue``: a leg there."""
     return await signals.list_signals(
         request.app.state.pool,
         game_id=game_id,
@@ -32,6 +33,7 @@ async def list_signals(
         strategy=strategy,
         limit=limit,
         offset=offset,
+        venue=venue,
     )
 
 

@@ -29,6 +29,11 @@ async def test_signals_carry_their_legs_and_filter_by_decision(client: httpx.Asy
     assert len(first["items"]) == 1 and first["next_offset"] == 1
     none = (await client.get("/api/v1/signals", headers=AUTH, params={"kind": "arbitrage"})).json()
     assert none["items"] == []
+    kalshi = (await client.get("/api/v1/signals", headers=AUTH, params={"venue": "kalshi"})).json()
+    assert [s["signal_id"] for s in kalshi["items"]] == ["sig-2", "sig-1"]  # both have a Kalshi leg
+    elsewhere = (await client.get("/api/v1/signals", headers=AUTH, params={"venue": "polymarket"})).json()
+    assert elsewhere["items"] == []
+    assert (await client.get("/api/v1/signals", headers=AUTH, params={"venue": "nyse"})).status_code == 422
 
 
 async def test_orders_name_their_intent_and_signal(client: httpx.AsyncClient) -> None:
