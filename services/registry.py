@@ -16,6 +16,8 @@ SERVICES: dict[str, str] = {
     "api": "services.api.service:ApiService",
     "polymarket_price_shard": "services.polymarket_price_shard.service:PolymarketPriceShardService",
     "discovery_coordinator": "services.discovery_coordinator.service:DiscoveryCoordinatorService",
+    "analytics": "services.analytics.service:AnalyticsService",
+    "futures_monitor": "services.futures_monitor.service:FuturesMonitorService",
 }
 
 

@@ -17,7 +17,7 @@ from fastapi import Depends, FastAPI
 from pydantic.json_schema import models_json_schema
 
 from services.api.auth import require_control_token, require_token
-from services.api.routes import catalogue, control, docs, health, overview, stream, trading
+from services.api.routes import catalogue, control, docs, health, overview, reports, stream, trading
 from services.api.schemas import GameStateEvent, HelloEvent, PriceEvent, ProbabilityEvent
 from services.api.static import mount_dashboard
 
@@ -34,18 +34,21 @@ def create_app(
     paper: bool = True,
     stopping: asyncio.Event | None = None,
     dashboard_dir: Path | None = None,
+    reports_dir: Path | None = None,
 ) -> FastAPI:
     """Build the app; every route but ``/api/v1/health`` needs ``Authorization: Bearer <token>``.
 
     ``/api/v1/control/*`` is mounted only with a ``control_token`` (which must differ from ``token``)
     and accepts only that one. ``paper`` picks the P&L and risk figures shown (the fleet's trading
     mode); ``stopping`` ends open streams when the service stops; ``dashboard_dir`` is the built
-    dashboard served at ``/`` (``None``: ``/`` says it is not built).
+    dashboard served at ``/`` (``None``: ``/`` says it is not built); ``reports_dir`` holds the analytics
+    service's daily reports (``None``: no reports are served).
     """
     app = FastAPI(title="Arbees API", version="1", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.pool = pool
     app.state.redis = redis
     app.state.paper = paper
+    app.state.reports_dir = reports_dir
     app.state.stopping = stopping if stopping is not None else asyncio.Event()
     app.include_router(health.router, prefix=PREFIX, tags=["health"])
     auth = [Depends(require_token(token))]
@@ -55,6 +58,7 @@ def create_app(
         (overview.router, "overview"),
         (stream.router, "stream"),
         (docs.router, "docs"),
+        (reports.router, "reports"),
     ):
         app.include_router(router, prefix=PREFIX, tags=[tag], dependencies=auth)
     if control_token is not None:

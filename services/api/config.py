@@ -26,6 +26,16 @@ class ApiSettings(ArbeesSettings):
         default=None, description="the built dashboard served at / (default: <repo>/frontend/dist when built)"
     )
 
+    reports_dir: Path | None = Field(
+        default=None,
+        description="where the analytics jobs write the daily reports (default: <ARBEES_DATA_DIR>/reports)",
+    )
+
+    @property
+    def reports(self) -> Path:
+        """The reports directory: the setting, else ``<data dir>/reports``."""
+        return self.reports_dir if self.reports_dir is not None else self.data_dir / "reports"
+
     @property
     def dashboard(self) -> Path | None:
         """The dashboard directory to serve: the setting, else the repo's build output when it exists."""

@@ -52,6 +52,7 @@ class ApiService(Service):
             paper=self.api_settings.trading_mode == "paper",
             stopping=ctx.stopping,
             dashboard_dir=self.api_settings.dashboard,
+            reports_dir=self.api_settings.reports,
         )
         host, port = self.api_settings.host, self.api_settings.port
         self.server = make_server(app, host, port, host_setting="API_HOST", port_setting="API_PORT")

@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "services.cli.sim_cmd",
     "services.cli.replay.command",
     "shared.winprob.cli",
+    "services.cli.analytics_cmd",
 )
 
 

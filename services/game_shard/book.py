@@ -25,6 +25,7 @@ class ShardBook:
     probabilities: dict[str, WinProbabilityUpdated] = field(default_factory=dict)
     last_signal_at: dict[str, datetime] = field(default_factory=dict)
     pregame_home_prob: dict[str, float] = field(default_factory=dict)
+    handed_off_home_prob: dict[str, float] = field(default_factory=dict)
 
     def assign(self, command: AssignShard) -> None:
         """Replace the set of games this shard watches."""
@@ -44,6 +45,12 @@ class ShardBook:
             if instrument.pays_on != "home" or (state is not None and state.status != "pre"):
                 continue
             self.pregame_home_prob[game.game_id] = 1.0 - mid if instrument.negated else mid
+
+    def prior_home_prob(self, game_id: str) -> float | None:
+        """The pre-game home-win prior of a game: the futures monitor's hand-off line (``PregameLine``) when
+        it came, else the pre-game mid this shard saw itself, else ``None``."""
+        handed_off = self.handed_off_home_prob.get(game_id)
+        return handed_off if handed_off is not None else self.pregame_home_prob.get(game_id)
 
     def watches_game(self, game_id: str) -> bool:
         """True when ``game_id`` is assigned to this shard."""

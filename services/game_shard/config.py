@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
@@ -37,3 +38,9 @@ class GameShardSettings(ArbeesSettings):
     kalshi_poll_s: float = Field(default=2.0, gt=0)
     top_refresh_s: float = Field(default=5.0, gt=0, description="re-publish fresh Kalshi tops this often")
     price_flush_s: float = Field(default=5.0, gt=0, description="store sampled prices this often")
+    models_dir: Path | None = Field(default=None, description="promoted models (default $ARBEES_DATA_DIR/models)")
+
+    @property
+    def models_path(self) -> Path:
+        """Where the analytics service promotes models (the same default as ``ANALYTICS_MODELS_DIR``)."""
+        return self.models_dir or self.data_dir / "models"

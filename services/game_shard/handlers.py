@@ -74,7 +74,7 @@ class GameShardHandlers:
         if held is not None and content_of(held) == content_of(state):
             return
         self.book.states[state.game_id] = state
-        wp = probability_message(state, self.book.pregame_home_prob.get(state.game_id))
+        wp = probability_message(state, self.book.prior_home_prob(state.game_id), self.settings.models_path)
         self.book.probabilities[state.game_id] = wp
         signals = self._signals_for_game(self.book.games[state.game_id], wp)
         async with self._store.unit_of_work() as uow:

@@ -8,6 +8,8 @@ otherwise the market's own pre-game price for the home team when the shard saw o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from shared.messages import GameStateUpdated, WinProbabilityUpdated
 from shared.winprob import GameSituation, WinProbability, load_model
 
@@ -54,14 +56,18 @@ def situation(state: GameStateUpdated, pregame_home_prob: float | None = None) -
     )
 
 
-def price(state: GameStateUpdated, pregame_home_prob: float | None = None) -> WinProbability:
-    """The sport's model answer for ``state``."""
-    return load_model(state.sport).probability(situation(state, pregame_home_prob))
+def price(
+    state: GameStateUpdated, pregame_home_prob: float | None = None, models_dir: Path | None = None
+) -> WinProbability:
+    """The sport's model answer for ``state`` (the model promoted into ``models_dir`` when there is one)."""
+    return load_model(state.sport, models_dir=models_dir).probability(situation(state, pregame_home_prob))
 
 
-def probability_message(state: GameStateUpdated, pregame_home_prob: float | None = None) -> WinProbabilityUpdated:
+def probability_message(
+    state: GameStateUpdated, pregame_home_prob: float | None = None, models_dir: Path | None = None
+) -> WinProbabilityUpdated:
     """The ``WinProbabilityUpdated`` for ``state`` (caused by it, stamped with the game's time)."""
-    wp = price(state, pregame_home_prob)
+    wp = price(state, pregame_home_prob, models_dir)
     return state.caused(
         WinProbabilityUpdated,
         game_id=state.game_id,

@@ -29,7 +29,7 @@ from shared.aio import wait_event
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
 from shared.config import load_settings
-from shared.messages import AssignShard, GameStateUpdated, MarketPriceUpdated, utc_now
+from shared.messages import AssignShard, GameStateUpdated, MarketPriceUpdated, PregameLine, utc_now
 from shared.runtime.service import Service, ServiceContext
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,9 @@ class GameShardService(Service):
         assignment = await bus.latest(keys.SHARD_ASSIGNMENT, s.shard_id)
         if isinstance(assignment, AssignShard):
             self._assign(assignment)
+        for message in (await bus.latest_all(keys.PREGAME_LINE)).values():
+            if isinstance(message, PregameLine):
+                self.book.handed_off_home_prob[message.game_id] = message.home_prob
         for message in (await bus.latest_all(keys.MARKET_PRICE)).values():
             if isinstance(message, MarketPriceUpdated):
                 await self._on_bus_price(message)
@@ -96,7 +99,7 @@ class GameShardService(Service):
         log.info("assignment received", extra={"shard_id": command.shard_id, "games": len(command.games)})
 
     async def _follow(self, ctx: ServiceContext, subscribed: asyncio.Event) -> None:
-        topics = [keys.SHARD_ASSIGNMENT, keys.MARKET_PRICE]
+        topics = [keys.SHARD_ASSIGNMENT, keys.MARKET_PRICE, keys.PREGAME_LINE]
         if self.espn is None:
             topics.append(keys.GAME_STATE)
         stream = ctx.infra.market_data.subscribe(topics, ctx.stopping, subscribed=subscribed)
@@ -109,6 +112,8 @@ class GameShardService(Service):
                     await self._on_bus_state(message)
                 elif isinstance(message, MarketPriceUpdated):
                     await self._on_bus_price(message)
+                elif isinstance(message, PregameLine):
+                    self.book.handed_off_home_prob[message.game_id] = message.home_prob
             except Exception:  # noqa: BLE001 - one bad update must not stop the shard; the next replaces it
                 log.exception("market data handling failed", extra={"type": message.type})
 

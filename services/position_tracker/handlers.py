@@ -7,7 +7,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from services.position_tracker.ledger import PositionState, apply_fill, settle, unrealized
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
 from shared.db.uow import UnitOfWork
@@ -19,6 +18,7 @@ from shared.messages import (
     PositionUpdated,
     derive_id,
 )
+from shared.positions import PositionState, apply_fill, settle, unrealized
 
 log = logging.getLogger(__name__)
 

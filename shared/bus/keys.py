@@ -20,6 +20,8 @@ MARKET_PRICE: Final = "market_price"
 WIN_PROBABILITY: Final = "win_probability"
 SHARD_ASSIGNMENT: Final = "shard_assignment"
 TRADING_STATE: Final = "trading_state"
+LINE_MOVEMENT: Final = "line_movement"
+PREGAME_LINE: Final = "pregame_line"
 
 
 def dead_letter(stream: str) -> str:

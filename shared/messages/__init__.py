@@ -10,6 +10,7 @@ from shared.messages.fleet import (
     InstrumentRef,
     TradingStateChanged,
 )
+from shared.messages.futures import LineMoved, PregameLine
 from shared.messages.market_data import GameStateUpdated, MarketPriceUpdated, WinProbabilityUpdated
 from shared.messages.orders import OrderDenied, OrderFilled, OrderUpdated, SubmitOrder
 from shared.messages.positions import MarketSettled, PositionUpdated
@@ -25,6 +26,7 @@ __all__ = [
     "GameStateUpdated",
     "Heartbeat",
     "InstrumentRef",
+    "LineMoved",
     "MarketPriceUpdated",
     "MarketSettled",
     "Message",
@@ -32,6 +34,7 @@ __all__ = [
     "OrderFilled",
     "OrderUpdated",
     "PositionUpdated",
+    "PregameLine",
     "SignalGenerated",
     "SignalLeg",
     "SubmitOrder",

@@ -14,6 +14,7 @@ from pydantic import Field, TypeAdapter, ValidationError
 
 from shared.messages.base import Message
 from shared.messages.fleet import AssignShard, Heartbeat, TradingStateChanged
+from shared.messages.futures import LineMoved, PregameLine
 from shared.messages.market_data import GameStateUpdated, MarketPriceUpdated, WinProbabilityUpdated
 from shared.messages.orders import OrderDenied, OrderFilled, OrderUpdated, SubmitOrder
 from shared.messages.positions import MarketSettled, PositionUpdated
@@ -32,7 +33,9 @@ AnyMessage: TypeAlias = Annotated[
     | MarketSettled
     | AssignShard
     | Heartbeat
-    | TradingStateChanged,
+    | TradingStateChanged
+    | LineMoved
+    | PregameLine,
     Field(discriminator="type"),
 ]
 
@@ -52,6 +55,8 @@ MESSAGE_TYPES: dict[str, type[Message]] = {
         AssignShard,
         Heartbeat,
         TradingStateChanged,
+        LineMoved,
+        PregameLine,
     )
 }
 SUPPORTED_VERSIONS: dict[str, int] = {

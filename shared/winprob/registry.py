@@ -7,6 +7,7 @@ tuples, so answering never touches the file again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Mapping
 from functools import lru_cache
@@ -61,23 +62,35 @@ def model_from_artifact(raw: Mapping[str, Any]) -> WinProbModel:
     raise ValueError(f"unknown model family {family!r}")
 
 
+def promoted_artifact(models_dir: Path, sport: str) -> Path:
+    """Where the analytics service puts the model it promoted for ``sport`` (``<models_dir>/<sport>.json``)."""
+    return models_dir / f"{sport}.json"
+
+
 @lru_cache(maxsize=32)
-def _load_cached(sport: str, path: str) -> WinProbModel:
+def _load_cached(sport: str, path: str, mtime_ns: int = 0) -> WinProbModel:
     raw = read_artifact(path)
     if raw.get("sport") != sport:
         raise ValueError(f"{path} holds a model for {raw.get('sport')!r}, not {sport!r}")
     return model_from_artifact(raw)
 
 
-def load_model(sport: str, path: str | None = None) -> WinProbModel:
-    """Load the win-probability model for `sport` (cached per sport and path).
+def load_model(sport: str, path: str | None = None, models_dir: Path | None = None) -> WinProbModel:
+    """Load the win-probability model for `sport` (cached per sport, path and file version).
+
+    With ``models_dir`` (and no ``path``) a model the analytics service promoted there wins over the
+    shipped artifact; a newer promotion is picked up on the next call (the cache is keyed on the file's
+    modification time).
 
     Parameters
     ----------
     sport
         One of `shared.winprob.types.SPORTS`.
     path
-        Artifact file; the repository's ``shared/winprob/artifacts/<sport>.json`` when ``None``.
+        Artifact file; the promoted one or the repository's ``shared/winprob/artifacts/<sport>.json``
+        when ``None``.
+    models_dir
+        Where promoted models are (``<sport>.json``); ignored when ``path`` is given.
 
     Raises
     ------
@@ -88,4 +101,8 @@ def load_model(sport: str, path: str | None = None) -> WinProbModel:
     """
     if sport not in SPORTS:
         raise ValueError(f"unknown sport {sport!r}; expected one of {list(SPORTS)}")
+    if path is None and models_dir is not None:
+        promoted = promoted_artifact(models_dir, sport)
+        with contextlib.suppress(OSError):
+            return _load_cached(sport, str(promoted), promoted.stat().st_mtime_ns)
     return _load_cached(sport, str(path) if path is not None else str(artifact_path(sport)))

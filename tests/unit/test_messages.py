@@ -11,11 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from shared import messages
 from shared.messages import (
     MESSAGE_TYPES,
     DecodeError,
     GameStateUpdated,
     MarketPriceUpdated,
+    Message,
     OrderFilled,
     SignalGenerated,
     SignalLeg,
@@ -32,8 +34,18 @@ def _price(bid: str = "0.55") -> MarketPriceUpdated:
     )
 
 
+def _message_classes() -> set[type[Message]]:
+    """Every concrete message class exported by shared.messages (those with a ``type`` tag)."""
+    exported = (getattr(messages, name) for name in dir(messages))
+    return {
+        cls for cls in exported
+        if isinstance(cls, type) and issubclass(cls, Message) and cls is not Message and "type" in cls.model_fields
+    }  # fmt: skip
+
+
 def test_every_message_type_has_tag_and_version() -> None:
-    assert len(MESSAGE_TYPES) == 13
+    assert set(MESSAGE_TYPES.values()) == _message_classes()  # every message can be decoded, none twice
+    assert len(MESSAGE_TYPES) >= 13
     for name, cls in MESSAGE_TYPES.items():
         assert cls.model_fields["type"].default == name
         assert cls.model_fields["schema_version"].default == 1

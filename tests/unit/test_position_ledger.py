@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.position_tracker.ledger import PositionState, apply_fill, settle, unrealized
+from shared.positions import PositionState, apply_fill, settle, unrealized
 
 D = Decimal
 

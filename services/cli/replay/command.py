@@ -48,7 +48,7 @@ from shared.runtime.heartbeat import is_healthy, read_heartbeats
 log = logging.getLogger(__name__)
 DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "winprob"
 FLEET = ("discovery_coordinator", "polymarket_price_shard", "signal_processor", "execution_service",
-         "position_tracker", "api")  # fmt: skip
+         "position_tracker", "api", "futures_monitor")  # fmt: skip
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

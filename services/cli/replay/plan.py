@@ -114,6 +114,7 @@ def fleet_env(plan: ReplayPlan, redis_url: str, database_url: str, data_dir: Pat
         "GAME_SHARD_TOP_REFRESH_S": "2",
         "GAME_SHARD_PRICE_FLUSH_S": "1",
         "PRICE_SHARD_REFRESH_S": "2",
+        "FUTURES_POLL_INTERVAL_S": "1",
         "PRICE_SHARD_RESUBSCRIBE_DEBOUNCE_S": "0.2",
         "POSITIONS_SETTLEMENT_INTERVAL_S": "2",
         "POSITIONS_MARK_MIN_INTERVAL_S": "0.5",

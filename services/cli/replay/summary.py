@@ -64,6 +64,8 @@ async def summarise(pool: asyncpg.Pool, redis: Any, game_ids: Sequence[str]) -> 
             "game_states": await count("SELECT count(*) FROM game_states WHERE game_id = ANY($1::text[])"),
             "probabilities": await count("SELECT count(*) FROM win_probabilities WHERE game_id = ANY($1::text[])"),
             "prices": await count("SELECT count(*) FROM market_prices WHERE $1::text[] IS NOT NULL"),
+            "line_history": await count("SELECT count(*) FROM line_history WHERE game_id = ANY($1::text[])"),
+            "line_movements": await count("SELECT count(*) FROM line_movements WHERE game_id = ANY($1::text[])"),
             "signals": await count("SELECT count(*) FROM signals WHERE game_id = ANY($1::text[])"),
             "signals_by_kind": {k: kinds.get(k, 0) for k in ("model_edge", "arbitrage", "exit")},
             "arbitrage_steps": {k: steps.get(k, 0) for k in ("hedge", "unwind")},
@@ -104,7 +106,8 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         f"games {summary['games']}: discovered {summary['games_discovered']}, matched on Kalshi {m['kalshi']}, "
         f"on Polymarket {m['polymarket']} ({summary['refused_markets']} market(s) refused, reasons stored)",
         f"game states {summary['game_states']}, win probabilities {summary['probabilities']}, "
-        f"prices stored {summary['prices']}",
+        f"prices stored {summary['prices']}, pre-game line points {summary['line_history']} "
+        f"(movements {summary['line_movements']})",
         f"signals {summary['signals']} -> approved {summary['intents_approved']}, denied {summary['intents_denied']}"
         f" -> orders {summary['orders']} -> {fills} {summary['fills']}",
         "signals by kind: "

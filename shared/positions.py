@@ -1,5 +1,7 @@
 """Position arithmetic, pure and exact: average cost, realized P&L, marks and settlement.
 
+Shared by the position tracker (which keeps positions) and the analytics report (which replays them).
+
 A position holds ``quantity`` contracts of one outcome bought for ``cost_basis`` dollars (fees kept
 apart in ``fees_paid``). Selling realizes ``quantity x (price - average cost)``; settlement pays
 ``payout`` per contract and realizes the rest. Net P&L = realized + unrealized - fees.

@@ -1,0 +1,1 @@
+"""futures_monitor: pre-game lines of the discovered games, line movements, and the hand-off at start."""

@@ -1,0 +1,1 @@
+"""futures_monitor integration tests."""
