@@ -1,7 +1,8 @@
 """Shared fixtures: the real PostgreSQL and Redis on this machine, isolated per test.
 
 Each test that needs a database gets a fresh one cloned from a template migrated once per session; each
-test that needs Redis gets a flushed logical database. URLs come from ``ARBEES_TEST_PG_ADMIN_URL`` and
+test that needs Redis gets a flushed logical database (one per pytest-xdist worker: ``ARBEES_TEST_REDIS_DB``
+plus the worker's number). URLs come from ``ARBEES_TEST_PG_ADMIN_URL`` and
 ``ARBEES_TEST_REDIS_URL`` (defaults: the local servers with trust auth).
 """
 
@@ -24,7 +25,9 @@ from shared.runtime.infra import Infra, open_infra
 
 PG_ADMIN_URL = os.environ.get("ARBEES_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_BASE_URL = os.environ.get("ARBEES_TEST_REDIS_URL", "redis://127.0.0.1:6379")
-REDIS_TEST_DB = int(os.environ.get("ARBEES_TEST_REDIS_DB", "13"))
+# Each pytest-xdist worker (gw0, gw1, ...) flushes its own logical database: the base one, then the next.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_TEST_DB = int(os.environ.get("ARBEES_TEST_REDIS_DB", "13")) + _WORKER
 
 
 def _db_url(name: str) -> str:

@@ -25,3 +25,6 @@ class FuturesSettings(ArbeesSettings):
     movement_window_s: float = Field(default=3600.0, gt=0, description="a move counts within this many seconds")
     min_confidence: float = Field(default=0.8, ge=0, le=1, description="only markets matched at least this well")
     max_concurrent_reads: int = Field(default=8, ge=1, description="venue reads in flight at once")
+    start_grace_s: float = Field(
+        default=1800.0, ge=0, description="hand off this long after the scheduled start if ESPN never says in play"
+    )

@@ -3,9 +3,10 @@
 At each :meth:`FuturesMonitor.tick` (``now`` given by the caller) every watched game that has not started
 has each of its markets read once; the quotes are stored as line-history points at ``now`` and fed to the
 movement detector, whose movements are stored and published (``line_movement``). A game that has started
-(its ``scheduled_start`` passed, or ESPN no longer says ``pre``) is handed off instead: its last pre-game
-mids, averaged over venues, are published as a :class:`PregameLine` (``pregame_line``, key: the game) for
-the game shards' model prior, and the hand-off is recorded so it happens once.
+(ESPN no longer says ``pre``, or ``FUTURES_START_GRACE_S`` after its ``scheduled_start`` without a word)
+is handed off instead: its last pre-game mids, averaged over venues, are published as a
+:class:`PregameLine` (``pregame_line``, key: the game) for the game shards' model prior, and the hand-off
+is recorded so it happens once.
 """
 
 from __future__ import annotations
@@ -65,11 +66,12 @@ class FuturesMonitor:
                 min_confidence=self.settings.min_confidence,
             )
         result = TickResult(watched=len(games))
-        for game in (g for g in games if g.is_live(now) and g.game_id not in self._no_line):
-            line = await self._hand_off(game)
+        grace = timedelta(seconds=self.settings.start_grace_s)
+        for game in (g for g in games if g.is_live(now, grace) and g.game_id not in self._no_line):
+            line = await self._hand_off(game, now)
             if line is not None:
                 result.handoffs.append(line)
-        pending = [(g, s) for g in games if not g.is_live(now) for s in g.sources]
+        pending = [(g, s) for g in games if not g.is_live(now, grace) for s in g.sources]
         quotes = await asyncio.gather(*(self._read(source) for _, source in pending))
         points = [(g.game_id, q) for (g, _), q in zip(pending, quotes, strict=True) if isinstance(q, HomeQuote)]
         result.read_failures = sum(1 for q in quotes if q is False)
@@ -112,9 +114,11 @@ class FuturesMonitor:
         )
         return event
 
-    async def _hand_off(self, game: WatchedGame) -> PregameLine | None:
+    async def _hand_off(self, game: WatchedGame, now: datetime) -> PregameLine | None:
+        # Every stored point is pre-game (points are read only while the game has not started), also those
+        # after a late start's scheduled time.
         async with self._pool.acquire() as conn:
-            points = await store.last_points(conn, game.game_id, game.sources, game.scheduled_start)
+            points = await store.last_points(conn, game.game_id, game.sources, now)
         if not points:
             self._no_line.add(game.game_id)
             log.warning("game started without a pre-game line", extra={"game_id": game.game_id})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.messages import InstrumentRef
 
@@ -39,9 +39,13 @@ class WatchedGame:
     status: str
     sources: tuple[LineSource, ...]
 
-    def is_live(self, now: datetime) -> bool:
-        """True once the game has started (by the clock or by ESPN's status)."""
-        return now >= self.scheduled_start or self.status != "pre"
+    def is_live(self, now: datetime, start_grace: timedelta = timedelta(0)) -> bool:
+        """True once ESPN says the game has started, or ``start_grace`` after its scheduled start without a word.
+
+        Games often start minutes after their scheduled time (and ESPN gives it to the minute): the line is
+        pre-game until ESPN's status leaves ``pre``; the clock only decides when the status never comes.
+        """
+        return self.status != "pre" or now >= self.scheduled_start + start_grace
 
 
 def home_source(venue: str, market_id: str, instruments: Iterable[InstrumentRef], sport: str) -> LineSource | None:

@@ -12,7 +12,7 @@ from services.analytics.archive import TABLES, archived_counts, run_archive
 from services.analytics.parquet import row_count
 from shared.db.pool import create_pool
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("replays")]  # the replay fixture: one worker
 
 
 async def _counts(conn: asyncpg.Connection) -> dict[str, int]:

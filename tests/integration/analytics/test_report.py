@@ -15,7 +15,7 @@ from shared.db.pool import create_pool
 from shared.pnl import EASTERN
 from tests.e2e.browser import chromium, require_browser
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("replays")]  # the replay fixture: one worker
 TOKEN = "report-read-token-0123456789abcdef"
 SECTIONS = ("pnl", "trades", "slippage", "fees", "calibration", "latency", "denials", "anomalies")
 

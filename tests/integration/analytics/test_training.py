@@ -20,7 +20,7 @@ from shared.winprob.datasets.base import result_of
 from shared.winprob.registry import read_artifact
 from shared.winprob.training import fit_body
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("replays")]  # the replay fixture: one worker
 
 
 def shuffled(states: Sequence[LabeledState], seed: int = 0) -> list[LabeledState]:

@@ -1,5 +1,6 @@
-"""At the game's start the monitor hands the game off once: its last pre-game line, averaged over venues, is
-published as a ``PregameLine`` and recorded; the game is no longer polled. The clock is driven by the test."""
+"""When the game starts the monitor hands it off once: its last pre-game line, averaged over venues, is
+published as a ``PregameLine`` and recorded; the game is no longer polled. Started means ESPN says so, or
+(ESPN silent) the start grace after the scheduled time: games often start late. The clock is driven by the test."""
 
 from __future__ import annotations
 
@@ -15,24 +16,25 @@ from tests.integration.futures.conftest import GAME, START, Rig
 pytestmark = pytest.mark.integration
 
 
-async def test_the_game_is_handed_off_at_its_start_with_its_last_pre_game_line(rig: Rig) -> None:
+async def test_a_game_espn_never_reports_is_handed_off_after_the_start_grace(rig: Rig) -> None:
+    grace = timedelta(seconds=rig.monitor.settings.start_grace_s)
     await rig.monitor.tick(START - timedelta(minutes=10))
     await rig.move_kalshi("0.60")
     await rig.move_polymarket(0.58)
-    before = await rig.monitor.tick(START - timedelta(seconds=1))
-    assert before.handoffs == [] and before.points == 2
+    late = await rig.monitor.tick(START + timedelta(minutes=5))  # scheduled time passed, ESPN still says pre
+    assert late.handoffs == [] and late.points == 2
     assert await rig.infra.market_data.latest(keys.PREGAME_LINE, GAME) is None
 
-    at_start = await rig.monitor.tick(START)
-    assert at_start.points == 0 and len(at_start.handoffs) == 1
+    silent = await rig.monitor.tick(START + grace)
+    assert silent.points == 0 and len(silent.handoffs) == 1
     line = await rig.infra.market_data.latest(keys.PREGAME_LINE, GAME)
     assert isinstance(line, PregameLine)
     assert line.home_prob == pytest.approx(0.59) and line.venues == ("kalshi", "polymarket")
-    assert line.line_ts == START - timedelta(seconds=1) and line.scheduled_start == START
+    assert line.line_ts == START + timedelta(minutes=5) and line.scheduled_start == START
     rows = await rig.rows("pregame_lines")
     assert [(r["home_prob"], r["venues"]) for r in rows] == [(Decimal("0.59"), ["kalshi", "polymarket"])]
 
-    later = await rig.monitor.tick(START + timedelta(minutes=5))
+    later = await rig.monitor.tick(START + grace + timedelta(minutes=5))
     assert later.handoffs == [] and later.points == 0 and later.watched == 0
     assert len(await rig.rows("line_history")) == 4
 
