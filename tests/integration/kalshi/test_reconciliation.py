@@ -18,18 +18,16 @@ from markets.kalshi.execution import KalshiExecutionEngine
 from markets.kalshi.execution.options import ExecutionOptions
 from services.execution_service import engines as engine_setup
 from services.execution_service.circuit import REASON, VenueCircuit
-from services.execution_service.config import ExecutionSettings
 from services.execution_service.handlers import SubmitHandler
 from services.execution_service.recovery import Policy, Reconciler, ReconciliationFailed
 from services.execution_service.service import ExecutionService
 from shared.bus import keys
-from shared.config import load_settings
-from shared.ledger_check import check_ledger
 from shared.messages import MarketPriceUpdated, SubmitOrder, derive_id, encode
 from shared.runtime.infra import Infra
 from shared.runtime.runner import run_services
 from shared.trading_state import resume
 from tests.contract.engines.harness_kalshi import build_engine
+from tests.integration.helpers.reconciliation import exec_settings, ledger_problems, snapshot
 from tests.integration.kalshi.conftest import KEY_A, KEY_B, TICKER, Sim
 
 pytestmark = pytest.mark.integration
@@ -97,20 +95,6 @@ async def _sell_into(sim: Sim, qty: str, price: str = "0.30") -> None:
     )  # fmt: skip
 
 
-async def _snapshot(infra: Infra) -> tuple[Any, ...]:
-    orders = await infra.pool.fetch(
-        "SELECT client_order_id, status, filled_quantity, venue_order_id FROM orders ORDER BY 1"
-    )
-    fills = await infra.pool.fetch("SELECT venue_trade_id, client_order_id, quantity FROM fills ORDER BY 1, 2")
-    outbox = await infra.pool.fetchval("SELECT count(*) FROM outbox")
-    return tuple(map(tuple, orders)), tuple(map(tuple, fills)), outbox
-
-
-async def _ledger_problems(infra: Infra) -> list[str]:
-    await infra.relay.flush()
-    return (await check_ledger(infra.pool, infra.redis)).problems
-
-
 def _venue_orders(sim: Sim, cid: str) -> int:
     return sum(1 for o in sim.state.exchange.orders.values() if o.client_order_id == cid)
 
@@ -169,9 +153,9 @@ async def test_start_up_reconciliation_follows_the_venue(sim: Sim, infra: Infra,
     try:
         reconciler = Reconciler(infra.pool, infra.store, {"kalshi": engine}, Policy())
         found = await reconciler.run(at_start=True)
-        before = await _snapshot(infra)
+        before = await snapshot(infra)
         again = await reconciler.run(at_start=True)
-        assert await _snapshot(infra) == before  # deterministic: a second run changes nothing
+        assert await snapshot(infra) == before  # deterministic: a second run changes nothing
     finally:
         await engine.close()
     row = await infra.pool.fetchrow("SELECT status, filled_quantity FROM orders WHERE client_order_id = 'arb-r04'")
@@ -179,7 +163,7 @@ async def test_start_up_reconciliation_follows_the_venue(sim: Sim, infra: Infra,
     fills = await infra.pool.fetchval("SELECT COALESCE(SUM(quantity), 0) FROM fills WHERE client_order_id = 'arb-r04'")
     assert fills == EXPECTED[case][1]
     assert _venue_orders(sim, "arb-r04") == 1
-    problems = await _ledger_problems(infra)
+    problems = await ledger_problems(infra)
     if case == "external":
         external = await infra.pool.fetchrow("SELECT intent_id, reason FROM orders WHERE client_order_id = 'ext-1'")
         assert external["intent_id"] is None and external["reason"].startswith("EXTERNAL")
@@ -194,21 +178,6 @@ async def test_start_up_reconciliation_follows_the_venue(sim: Sim, infra: Infra,
 
 
 # -- R04: a failing reconciliation stops the start -----------------------------------------------
-
-
-def _exec_settings(infra: Infra, tmp_path: Path, **overrides: Any) -> ExecutionSettings:
-    s = infra.settings
-    return load_settings(
-        ExecutionSettings,
-        redis_url=s.redis_url,
-        database_url=s.database_url,
-        data_dir=tmp_path,
-        health_port=0,
-        stream_block_ms=100,
-        stream_claim_idle_ms=500,
-        republish_after_s=0,
-        **overrides,
-    )
 
 
 def _filled(infra: Infra, cid: str) -> Callable[[], Awaitable[bool]]:
@@ -263,7 +232,7 @@ async def test_a_failing_reconciliation_stops_the_service_before_trading(
     monkeypatch.setattr(engine_setup, "build", lambda settings, bus: {"kalshi": engine})
     await sim.fault(kind="http_status", method="GET", path="/portfolio/positions", status=400, count=None)
     await _approve(infra, "arb-never")
-    service = ExecutionService(_exec_settings(infra, tmp_path))
+    service = ExecutionService(exec_settings(infra, tmp_path))
     with pytest.raises(ReconciliationFailed, match="start-up reconciliation failed"):
         await run_services([service], infra, install_signals=False, serve_health=False)
     assert not service.consumers  # the submit consumer was never started
@@ -300,10 +269,10 @@ async def test_restart_after_a_crash_places_exactly_one_order(
     monkeypatch.setattr(engine_setup, "build", lambda settings, bus: {"kalshi": engine})
 
     await _run_until(
-        ExecutionService(_exec_settings(infra, tmp_path, sweep_interval_s=0.2)), infra, _filled(infra, "arb-r03")
+        ExecutionService(exec_settings(infra, tmp_path, sweep_interval_s=0.2)), infra, _filled(infra, "arb-r03")
     )
     assert _venue_orders(sim, "arb-r03") == 1
-    assert await _ledger_problems(infra) == []
+    assert await ledger_problems(infra) == []
 
 
 # -- R12: an approved intent whose SubmitOrder Redis lost is re-published by the sweep ------------
@@ -315,7 +284,7 @@ async def test_the_sweep_republishes_an_intent_whose_message_was_lost(
     sim.set_book(yes=[], no=[("0.60", "100")])
     engine = _engine(sim, tmp_path)
     monkeypatch.setattr(engine_setup, "build", lambda settings, bus: {"kalshi": engine})
-    service = ExecutionService(_exec_settings(infra, tmp_path, sweep_interval_s=0.2))
+    service = ExecutionService(exec_settings(infra, tmp_path, sweep_interval_s=0.2))
     lost = False
 
     async def filled() -> bool:
@@ -334,7 +303,7 @@ async def test_the_sweep_republishes_an_intent_whose_message_was_lost(
 
     await _run_until(service, infra, filled)
     assert _venue_orders(sim, "arb-r12") == 1
-    assert await _ledger_problems(infra) == []
+    assert await ledger_problems(infra) == []
 
 
 # -- R20: the venue circuit ----------------------------------------------------------------------

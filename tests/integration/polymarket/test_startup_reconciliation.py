@@ -25,13 +25,10 @@ from markets.polymarket.geoblock import TradingGate, check_geoblock
 from markets.polymarket.trading import ClobTrader
 from markets.sim.polymarket.state import SimConfig
 from services.execution_service import engines as engine_setup
-from services.execution_service.config import ExecutionSettings
 from services.execution_service.handlers import SubmitHandler
 from services.execution_service.recovery import Policy, Reconciler, ReconciliationFailed
 from services.execution_service.service import ExecutionService
-from shared.config import load_settings
 from shared.errors import VenueError
-from shared.ledger_check import check_ledger
 from shared.messages import SubmitOrder, derive_id
 from shared.runtime.infra import Infra
 from shared.runtime.runner import ServiceStartFailed, run_services
@@ -44,6 +41,7 @@ from tests.contract.engines.harness_polymarket import (
     execution_env,
     sim_settings,
 )
+from tests.integration.helpers.reconciliation import exec_settings, ledger_problems, snapshot
 
 pytestmark = pytest.mark.integration
 D = Decimal
@@ -139,20 +137,6 @@ async def _ghost_fills(infra: Infra, env: ExecEnv) -> None:
     )
 
 
-async def _snapshot(infra: Infra) -> tuple[Any, ...]:
-    orders = await infra.pool.fetch(
-        "SELECT client_order_id, status, filled_quantity, venue_order_id FROM orders ORDER BY 1"
-    )
-    fills = await infra.pool.fetch("SELECT venue_trade_id, client_order_id, quantity FROM fills ORDER BY 1, 2")
-    outbox = await infra.pool.fetchval("SELECT count(*) FROM outbox")
-    return tuple(map(tuple, orders)), tuple(map(tuple, fills)), outbox
-
-
-async def _ledger_problems(infra: Infra) -> list[str]:
-    await infra.relay.flush()
-    return (await check_ledger(infra.pool, infra.redis)).problems
-
-
 def _venue_orders(env: ExecEnv, owner: str) -> list[Any]:
     return [o for o in env.sim.state.exchange.orders.values() if o.address.lower() == owner.lower()]
 
@@ -207,16 +191,16 @@ async def test_start_up_reconciliation_follows_the_venue(infra: Infra, tmp_path:
     async with _down_then(infra, tmp_path, case) as (env, engine):
         reconciler = Reconciler(infra.pool, infra.store, {"polymarket": engine}, Policy())
         found = await reconciler.run(at_start=True)
-        before = await _snapshot(infra)
+        before = await snapshot(infra)
         again = await reconciler.run(at_start=True)
-        assert await _snapshot(infra) == before  # deterministic: a second run changes nothing
+        assert await snapshot(infra) == before  # deterministic: a second run changes nothing
         ours = [o for o in _venue_orders(env, engine.address) if o.price == REST_PRICE]
         assert len(ours) == 1  # nothing was posted again
     row = await infra.pool.fetchrow("SELECT status, filled_quantity FROM orders WHERE client_order_id = $1", CID)
     assert (row["status"], row["filled_quantity"]) == EXPECTED[case]
     fills = await infra.pool.fetchval("SELECT COALESCE(SUM(quantity), 0) FROM fills WHERE client_order_id = $1", CID)
     assert fills == EXPECTED[case][1]
-    problems = await _ledger_problems(infra)
+    problems = await ledger_problems(infra)
     if case == "external":
         external = await infra.pool.fetchrow(
             "SELECT client_order_id, intent_id, reason, status, quantity FROM orders WHERE client_order_id <> $1", CID
@@ -239,26 +223,12 @@ async def test_start_up_reconciliation_follows_the_venue(infra: Infra, tmp_path:
 # -- R04: a failing reconciliation stops the start -----------------------------------------------
 
 
-def _exec_settings(infra: Infra, tmp_path: Path) -> ExecutionSettings:
-    s = infra.settings
-    return load_settings(
-        ExecutionSettings,
-        redis_url=s.redis_url,
-        database_url=s.database_url,
-        data_dir=tmp_path,
-        health_port=0,
-        stream_block_ms=100,
-        stream_claim_idle_ms=500,
-        republish_after_s=0,
-    )
-
-
 async def _start_fails(infra: Infra, env: ExecEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Exception:
     """Run the execution service on ``env``'s engine; return what stopped it (it must not run)."""
     monkeypatch.setattr(engine_setup, "build", lambda settings, bus: {"polymarket": env.engine})
     await _approve(infra, env, "arb-never")
     posts_before = env.posts()
-    service = ExecutionService(_exec_settings(infra, tmp_path))
+    service = ExecutionService(exec_settings(infra, tmp_path))
     with pytest.raises(Exception) as raised:  # noqa: PT011 - the type is asserted by the callers
         await asyncio.wait_for(run_services([service], infra, install_signals=False, serve_health=False), 60)
     assert not service.consumers  # the submit consumer was never started
