@@ -36,6 +36,7 @@ from shared.db.uow import UnitOfWork
 from shared.messages import Message, SubmitOrder
 from shared.orders.state import TERMINAL, OrderStatus
 from shared.prices import Venue
+from shared.tracing import TRACE
 
 log = logging.getLogger(__name__)
 VENUE_TIMEOUT = "venue_timeout"
@@ -83,6 +84,8 @@ class SubmitHandler:
         if refusal is not None:
             await self._refuse(uow, ctx, engine, refusal, first_send=existing is None)
             return
+        TRACE.link("submit->order", cmd.message_id, cmd.client_order_id)
+        TRACE.stamp("order.sending", cmd.client_order_id)
         try:
             outcome = await self._submit(engine, cmd)
         except Exception as e:

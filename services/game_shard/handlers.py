@@ -32,6 +32,7 @@ from shared.messages import (
     WinProbabilityUpdated,
     utc_now,
 )
+from shared.tracing import TRACE
 
 log = logging.getLogger(__name__)
 StateAge = Callable[[str], float | None]
@@ -87,6 +88,7 @@ class GameShardHandlers:
 
     async def on_price(self, top: MarketPriceUpdated) -> None:
         """Hold an assigned instrument's top, sample it for storage, and look for edges on it."""
+        TRACE.stamp("tick.received", top.message_id)
         if not self.book.watches_price(top.key):
             return
         held = self.book.prices.get(top.key)
@@ -103,6 +105,8 @@ class GameShardHandlers:
         if self.settings.arbitrage:
             signals.extend(self._arbitrage_for(top.key))
         if signals:
+            for signal in signals:
+                TRACE.link("tick->signal", top.message_id, signal.message_id)
             async with self._store.unit_of_work() as uow:
                 await self._emit(uow, signals)
 

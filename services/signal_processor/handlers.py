@@ -19,6 +19,7 @@ from shared.bus.pubsub import MarketDataBus
 from shared.db.signals import insert_signal
 from shared.db.uow import UnitOfWork
 from shared.messages import Message, OrderDenied, SignalGenerated, SignalLeg, SubmitOrder, derive_id, utc_now
+from shared.tracing import TRACE
 from shared.trading_state import halt, read_trading_state
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,7 @@ class SignalHandler:
             reduce_only=is_reduce_only(signal, leg),
             expires_at=signal.expires_at,
         )
+        TRACE.link("signal->submit", signal.message_id, command.message_id)
         await uow.emit(keys.ORDER_SUBMIT, command)
         log.info(
             "intent approved",

@@ -37,6 +37,7 @@ from shared.metrics import (
     MESSAGES_DUPLICATE,
     MESSAGES_HANDLED,
 )
+from shared.tracing import TRACE
 
 log = logging.getLogger(__name__)
 RECONNECT = Backoff(base_s=0.1, cap_s=5.0)
@@ -266,6 +267,7 @@ class StreamConsumer:
         except DecodeError as e:
             await self._dead_letter(entry, e.reason)
             return
+        TRACE.stamp(cfg.stream, message.message_id)
         if not isinstance(message, cfg.accepts):
             await self._dead_letter(entry, f"unexpected message type {message.type} on {cfg.stream}")
             return

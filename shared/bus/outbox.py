@@ -15,6 +15,7 @@ import asyncpg
 
 from shared.aio import wait_event
 from shared.metrics import OUTBOX_PUBLISHED
+from shared.tracing import TRACE
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,9 @@ class OutboxRelay:
                         },
                     )
                 await pipe.execute()
+            if TRACE.enabled:
+                for row in rows:
+                    TRACE.stamp("xadd:" + row["stream"], row["message_id"])
             await conn.execute(
                 "UPDATE outbox SET sent_at = now() WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
             )

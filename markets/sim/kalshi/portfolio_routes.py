@@ -24,7 +24,9 @@ from markets.sim.kalshi.exchange import ExchangeError
 from markets.sim.kalshi.query import authenticator, bad_request, in_window, limit_param
 from markets.sim.kalshi.requests import CreateOrderLegacy, CreateOrderV2, legacy_spec, parse_body, v2_spec
 from markets.sim.kalshi.state import SimState
+from markets.sim.kalshi.stats import ARRIVAL_NS
 from shared.prices import ONE, ZERO
+from shared.tracing import TRACE
 
 
 class PortfolioRoutes:
@@ -69,6 +71,7 @@ class PortfolioRoutes:
         """``POST /portfolio/events/orders`` (201); a repeated ``client_order_id`` returns the existing order."""
         key = await self._key(request)
         spec = v2_spec(parse_body(CreateOrderV2, await self._json(request)))
+        _trace_arrival(request, spec.client_order_id)
         order, _duplicate = self.ex.create_order(key, spec)
         return wire.create_v2_json(order)
 
@@ -91,6 +94,7 @@ class PortfolioRoutes:
         """``POST /portfolio/orders`` (201); a repeated ``client_order_id`` is 409 ``order_already_exists``."""
         key = await self._key(request)
         spec = legacy_spec(parse_body(CreateOrderLegacy, await self._json(request)))
+        _trace_arrival(request, spec.client_order_id)
         order, duplicate = self.ex.create_order(key, spec)
         if duplicate:
             body = wire.error_json("order_already_exists", "order already exists", order.order_id)
@@ -192,3 +196,9 @@ class PortfolioRoutes:
             mark = self.ex.markets[ticker].last_price
             value += pos.position * mark if pos.position > 0 else -pos.position * (ONE - mark)
         return value
+
+
+def _trace_arrival(request: Request, client_order_id: str | None) -> None:
+    """Stamp when an order request reached the simulator (the last stage of the tick-to-order benchmark)."""
+    if TRACE.enabled and client_order_id:
+        TRACE.stamp("venue.received", client_order_id, t_ns=request.scope.get(ARRIVAL_NS))

@@ -28,6 +28,9 @@ from fastapi import APIRouter
 
 from markets.sim.common.faults import ASGIApp, Message, Receive, Scope, Send
 
+ARRIVAL_NS = "arbees.arrival_ns"
+"""Scope key: ``time.monotonic_ns()`` when the request reached the outermost layer."""
+
 
 def percentile(sorted_values: list[float], q: float) -> float:
     """The ``q`` quantile (0..1) of ascending ``sorted_values`` by the nearest-rank method (0.0 when empty)."""
@@ -106,6 +109,7 @@ class TimingMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
+        scope[ARRIVAL_NS] = time.monotonic_ns()  # when the request reached the simulator (tracing)
         status = 0
         recorded = False
 
