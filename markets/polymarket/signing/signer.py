@@ -78,7 +78,7 @@ class FastOrderSigner:
         metadata: str = BYTES32_ZERO,
         builder: str = BYTES32_ZERO,
     ) -> SignedOrderV2:
-        """Build and sign one order (CPU only, about 0.1 ms).
+        """Build and sign one order (CPU only, about 50 µs).
 
         Raises
         ------
