@@ -1,39 +1,21 @@
 """``arbees analytics run archive|train|report [--date D]``: run one nightly job now and print its summary.
 
 The job runs through the same runner as the service, so it never overlaps a scheduled run of the same job
-(it is refused instead, exit code 3); a failed job prints its error and exits 1.
+(it is refused instead, exit code 3); a failed job prints its error and exits 1. Parser:
+:mod:`services.cli.parsers.analytics`.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 
 from services.analytics.config import AnalyticsSettings
-from services.analytics.jobs import JOBS, JobRunner
+from services.analytics.jobs import JobRunner
 from shared.config import load_settings
 from shared.runtime.infra import ensure_schema, open_pool, resolve_database_url
 
 EXIT = {"ok": 0, "failed": 1, "refused": 3}
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    top = subparsers.add_parser(
-        "analytics",
-        help="run a nightly analytics job now (archive, train, report)",
-        description="Run one of the analytics service's nightly jobs now on DATABASE_URL (or the embedded database).",
-    )
-    sub = top.add_subparsers(dest="analytics_command", metavar="<subcommand>", required=True)
-    run = sub.add_parser("run", help="run a job now", description="Run a job now and print a text summary.")
-    run.add_argument("job", choices=sorted(JOBS))
-    run.add_argument(
-        "--date",
-        type=dt.date.fromisoformat,
-        metavar="YYYY-MM-DD",
-        help="report: the day to report (default yesterday); archive: archive as at the end of that day",
-    )
-    run.set_defaults(handler=run_job)
 
 
 async def run_job(args: argparse.Namespace) -> int:

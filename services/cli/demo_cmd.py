@@ -3,6 +3,7 @@
 With no REDIS_URL / DATABASE_URL it runs on the embedded defaults (in-process Redis, embedded
 PostgreSQL). It prints each step: the game, the model's probability, the market, the signal, the risk
 decision, the paper fill, the position with its P&L as read back through the API, and the settlement.
+Parser: :mod:`services.cli.parsers.demo` (``register`` is re-exported here).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import httpx
 
 from services.api.service import ApiService
 from services.cli import demo_script as script
-from services.cli.replay.dashboard import DEFAULT_DEMO_PORT, choose_port
+from services.cli.parsers import replay as replay_parser
+from services.cli.parsers.demo import register as register
+from services.cli.replay.dashboard import choose_port
 from services.registry import build_service
 from shared.bus import keys
 from shared.config import ArbeesSettings, load_settings
@@ -31,41 +34,6 @@ from shared.runtime.runner import run_services
 from shared.runtime.service import Service
 
 T = TypeVar("T")
-
-
-DEMO_SPORTS = ("nba", "nhl")
-DEMO_LIMIT = 2
-DEMO_SPEED = 150.0
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "demo",
-        help="watch recorded real games discovered, priced, traded on paper and settled (a short replay)",
-        description=(
-            "A short `arbees replay`: the ESPN, Kalshi and Polymarket simulators replay recorded real games and "
-            "every service runs as its own process (a private redis-server and the embedded PostgreSQL unless "
-            "REDIS_URL/DATABASE_URL are set). With --scripted: one scripted NBA game through every service in "
-            "this process instead. Nothing is sent to a real venue."
-        ),
-    )
-    parser.add_argument("--scripted", action="store_true", help="the scripted single-game demo, in one process")
-    parser.add_argument("--sports", nargs="+", default=list(DEMO_SPORTS), help="leagues to replay")
-    parser.add_argument("--limit", type=int, default=DEMO_LIMIT, help="games per league")
-    parser.add_argument("--speed", type=float, default=DEMO_SPEED, help="game seconds per wall second")
-    parser.add_argument("--json", action="store_true", help="also print the replay summary as JSON")
-    parser.add_argument(
-        "--hold",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="keep the dashboard open after the replay until Ctrl-C (default: when run in a terminal)",
-    )
-    parser.add_argument(
-        "--api-port", type=int, default=DEFAULT_DEMO_PORT, help="dashboard port (taken: a free one is used)"
-    )
-    parser.add_argument("--timeout", type=float, default=30.0, help="scripted: seconds to wait for each step")
-    parser.add_argument("--verbose", action="store_true", help="scripted: also print the services' JSON logs")
-    parser.set_defaults(handler=run)
 
 
 async def eventually(probe: Callable[[], Awaitable[T | None]], wait_s: float, what: str) -> T:
@@ -202,10 +170,8 @@ def replay_args(args: argparse.Namespace, *, interactive: bool) -> argparse.Name
     Parsing (instead of building a namespace by hand) gives every replay option its default, so a new
     replay option cannot break the demo.
     """
-    from services.cli.replay import command as replay
-
     parser = argparse.ArgumentParser(prog="arbees")
-    replay.register(parser.add_subparsers())
+    replay_parser.register(parser.add_subparsers())
     argv = ["replay", "--sports", *args.sports, "--limit", str(args.limit), "--speed", str(args.speed)]
     argv += ["--api-port", str(choose_port(args.api_port))]
     argv += ["--json"] if args.json else []

@@ -1,7 +1,8 @@
 """``arbees halt --reason TEXT`` and ``arbees resume [--reason TEXT]``: the kill switch by hand (R18).
 
 The state is written to the database (``risk_state`` plus ``trading_state_log``), which every stage
-reads, and announced on the bus when ``REDIS_URL`` is set so running services react at once.
+reads, and announced on the bus when ``REDIS_URL`` is set so running services react at once. The parsers are
+:mod:`services.cli.parsers.halt`.
 """
 
 from __future__ import annotations
@@ -16,32 +17,6 @@ from shared.bus.redis_conn import connect_redis
 from shared.config import ArbeesSettings, load_settings
 from shared.runtime.infra import open_pool, resolve_database_url
 from shared.trading_state import TradingState, announce, set_trading_state
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    halt = subparsers.add_parser(
-        "halt",
-        help="stop trading (kill switch)",
-        description=(
-            "Halt trading on DATABASE_URL (or the embedded database): signal_processor denies every new "
-            "intent except reduce-only exits. Persisted; survives restarts until `arbees resume`."
-        ),
-    )
-    halt.add_argument("--reason", required=True, type=_reason, help="why (stored and shown by `arbees status`)")
-    halt.set_defaults(handler=run, state="halted")
-    resume = subparsers.add_parser(
-        "resume",
-        help="allow trading again after a halt",
-        description="Set the trading state back to active on DATABASE_URL (or the embedded database).",
-    )
-    resume.add_argument("--reason", default="resumed by operator", type=_reason, help="why (stored)")
-    resume.set_defaults(handler=run, state="active")
-
-
-def _reason(value: str) -> str:
-    if not value.strip():
-        raise argparse.ArgumentTypeError("must not be blank")
-    return value.strip()
 
 
 def operator() -> str:

@@ -1,4 +1,7 @@
-"""``arbees migrate``: apply pending database migrations (safe to run any number of times)."""
+"""``arbees migrate``: apply pending database migrations (safe to run any number of times).
+
+Parser: :mod:`services.cli.parsers.migrate`.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +10,6 @@ import argparse
 from shared.config import ArbeesSettings, load_settings
 from shared.db.migrate import migrate
 from shared.runtime.infra import open_pool, resolve_database_url
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "migrate",
-        help="apply pending database migrations",
-        description="Apply pending SQL migrations to DATABASE_URL (or the embedded database); idempotent.",
-    )
-    parser.set_defaults(handler=run)
 
 
 async def run(args: argparse.Namespace) -> int:

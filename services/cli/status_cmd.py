@@ -1,7 +1,8 @@
 """``arbees status``: the trading state (kill switch) and fleet health from heartbeats.
 
 The trading state comes from the database (DATABASE_URL or the embedded one); heartbeats from Redis, or
-the local `run all` health endpoint. An unreachable database shows as halted (fail closed).
+the local `run all` health endpoint. An unreachable database shows as halted (fail closed). Parser:
+:mod:`services.cli.parsers.status`.
 """
 
 from __future__ import annotations
@@ -20,21 +21,6 @@ from shared.messages import utc_now
 from shared.runtime.heartbeat import is_healthy, read_heartbeats
 from shared.runtime.infra import open_pool, resolve_database_url
 from shared.trading_state import TradingState, read_trading_state
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "status",
-        help="show the trading state and fleet health from heartbeats",
-        description=(
-            "Show the trading state (active or halted, why, by whom, since when) from DATABASE_URL (or the "
-            "embedded database), then every service instance with its last heartbeat. Reads REDIS_URL when "
-            "set; otherwise asks the local `arbees run all` process on ARBEES_HEALTH_PORT. Exit code 1 if a "
-            "service is missing or unhealthy."
-        ),
-    )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    parser.set_defaults(handler=run)
 
 
 async def _trading_state(settings: ArbeesSettings) -> TradingState:

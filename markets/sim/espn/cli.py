@@ -1,16 +1,14 @@
-"""``arbees sim espn``: serve ESPN's site API over replayed real games until interrupted."""
+"""``arbees sim espn``: serve ESPN's site API over replayed real games until interrupted.
+
+This module is the parser only; the server (:mod:`markets.sim.espn.serve`) is imported when it runs.
+"""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
-import time
 from pathlib import Path
 
-from markets.sim.common.server import serve
-from markets.sim.espn.app import ReplayTimeline, create_app
-from markets.sim.replay import CLOCKS, load_replay
+from markets.sim.replay import CLOCKS
 
 DEFAULT_LIMIT = 10
 
@@ -43,19 +41,4 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help=f"games per league (default: {DEFAULT_LIMIT})")
     parser.add_argument("--seed", type=int, default=0, help="choice of games and their start times (default: 0)")
-    parser.set_defaults(handler=run)
-
-
-async def run(args: argparse.Namespace) -> int:
-    """Load the replay and serve it until SIGINT/SIGTERM; exit code 2 when nothing could be loaded."""
-    if args.speed <= 0:
-        print("arbees sim espn: --speed must be positive", file=sys.stderr)
-        return 2
-    games = await asyncio.to_thread(load_replay, args.data, sports=args.sports, limit=args.limit, seed=args.seed)
-    if not games:
-        print(f"arbees sim espn: no games found under {args.data}", file=sys.stderr)
-        return 2
-    timeline = ReplayTimeline(args.start_at if args.start_at is not None else time.time(), args.speed)
-    ready = f"ESPN simulator: {len(games)} games at {args.speed:g}x on http://{args.host}:{{port}}"
-    await serve(create_app(games, timeline), args.host, args.port, ready_message=ready)
-    return 0
+    parser.set_defaults(handler="markets.sim.espn.serve:run")

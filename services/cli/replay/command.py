@@ -29,6 +29,8 @@ from typing import Any
 
 import httpx
 
+from services.cli.parsers.replay import DEFAULT_DATA as DEFAULT_DATA
+from services.cli.parsers.replay import VenueMode
 from services.cli.replay.dashboard import Dashboard, choose_port, wait_for_interrupt
 from services.cli.replay.keys import make_api_key, make_wallet_key
 from services.cli.replay.monitor import ProgressPrinter, finished, progress, quiescent
@@ -36,7 +38,7 @@ from services.cli.replay.plan import Ports, ReplayPlan, fleet_env, venue_env
 from services.cli.replay.processes import Child, arbees
 from services.cli.replay.redis_server import RedisServer, free_port
 from services.cli.replay.summary import summarise, summary_lines
-from services.cli.replay.venues import VENUE_MODES, SimAccounts, VenueMode, live_env, wallet_env
+from services.cli.replay.venues import SimAccounts, live_env, wallet_env
 from shared.bus.redis_conn import connect_redis
 from shared.config import ArbeesSettings, ConfigError, load_settings
 from shared.db.migrate import migrate
@@ -46,43 +48,8 @@ from shared.logs import configure_logging
 from shared.runtime.heartbeat import is_healthy, read_heartbeats
 
 log = logging.getLogger(__name__)
-DEFAULT_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "winprob"
 FLEET = ("discovery_coordinator", "polymarket_price_shard", "signal_processor", "execution_service",
          "position_tracker", "api", "futures_monitor")  # fmt: skip
-
-
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "replay",
-        help="replay recorded real games through the simulators and the whole fleet (paper, or on the sims' books)",
-        description=(
-            "Start the ESPN, Kalshi and Polymarket simulators on recorded real games and every service as its own "
-            "process, let the games play to the end and settle, then print what happened. Exit 0 only when the "
-            "ledger check holds (every intent one order, every fill one row, no message pending or dead-lettered)."
-        ),
-    )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"recorded games (default: {DEFAULT_DATA})")
-    parser.add_argument("--sports", nargs="+", default=None, help="leagues (nba nhl nfl ncaab mlb epl) or soccer")
-    parser.add_argument("--limit", type=int, default=2, help="games per league (default: 2)")
-    parser.add_argument("--speed", type=float, default=60.0, help="game seconds per wall second (default: 60)")
-    parser.add_argument("--seed", type=int, default=0, help="choice of games, start times, maker noise")
-    parser.add_argument("--shards", type=int, default=1, help="game_shard processes (default: 1)")
-    parser.add_argument("--lead-s", type=float, default=12.0, help="wall seconds before the first game starts")
-    parser.add_argument("--timeout-s", type=float, default=None, help="give up after this long (default: computed)")
-    parser.add_argument("--json", action="store_true", help="print the summary as JSON on the last line")
-    parser.add_argument("--run-dir", type=Path, default=None, help="logs and private servers (default: data dir)")
-    parser.add_argument(
-        "--venues",
-        choices=VENUE_MODES,
-        default="paper",
-        help="paper: fill on paper engines (default); sim: the real Kalshi and Polymarket engines trade on the "
-        "simulators' books (their makers are the other side)",
-    )
-    parser.add_argument("--api-port", type=int, default=0, help="port of the API and dashboard (default: a free one)")
-    parser.add_argument(
-        "--hold", action="store_true", help="after the summary, keep the dashboard open on the run until Ctrl-C"
-    )
-    parser.set_defaults(handler=run)
 
 
 async def run(args: argparse.Namespace) -> int:

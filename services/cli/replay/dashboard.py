@@ -21,7 +21,6 @@ import httpx
 
 from services.cli.replay.redis_server import free_port
 
-DEFAULT_DEMO_PORT = 8000
 BUILD_HINT = "npm --prefix frontend ci && npm --prefix frontend run build (scripts/demo.sh does it)"
 
 

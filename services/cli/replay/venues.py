@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
 import httpx
 from pydantic import SecretStr
@@ -30,8 +29,6 @@ from services.cli.replay.keys import ApiKey, WalletKey
 from services.cli.replay.plan import Ports
 from shared.errors import VenueError
 
-VenueMode = Literal["paper", "sim"]
-VENUE_MODES: tuple[VenueMode, ...] = ("paper", "sim")
 WALLET_USDC = Decimal(10_000)
 """pUSD the Polymarket simulator credits our wallet with (the Kalshi simulator's accounts start with $10,000)."""
 MAX_ORDER_NOTIONAL_CENTS = 100_000
