@@ -3,9 +3,11 @@
 1. Redis: ``REDIS_URL``, or a private ``redis-server`` (append-only file on) under the run directory.
    PostgreSQL: ``DATABASE_URL``, or a new database on the embedded server (one per run).
 2. The fleet starts, one process per service (``arbees run <service>``), pointed at the simulators
-   through its normal settings, and the run waits for every heartbeat.
-3. The ESPN, Kalshi and Polymarket simulators start on the same games and clock; replay time 0 is set
-   so the first game starts ``--lead-s`` later. Discovery finds the games and their markets, the shards
+   through its normal settings, and the run waits for every heartbeat. Side by side, the ESPN, Kalshi
+   and Polymarket simulators start on the same games and clock (``--date``: every game of one day, see
+   :mod:`services.cli.replay.day`); replay time 0 is set so the first game starts ``--lead-s`` after
+   they are launched. With ``--venues sim`` the execution service starts once they answer.
+3. Discovery finds the games and their markets, the shards
    price them, signals are risk-checked and filled on paper (``--venues sim``: sent by the real Kalshi and
    Polymarket engines to the simulators' books, see :mod:`services.cli.replay.venues`), positions settle
    when the venues resolve.
@@ -33,8 +35,9 @@ from services.cli.parsers.replay import DEFAULT_DATA as DEFAULT_DATA
 from services.cli.parsers.replay import VenueMode
 from services.cli.replay.dashboard import Dashboard, choose_port, wait_for_interrupt
 from services.cli.replay.keys import make_api_key, make_wallet_key
-from services.cli.replay.monitor import ProgressPrinter, finished, progress, quiescent
-from services.cli.replay.plan import Ports, ReplayPlan, fleet_env, venue_env
+from services.cli.replay.lag import lag_figures
+from services.cli.replay.monitor import ProgressPrinter, backlog, finished, progress, quiescent
+from services.cli.replay.plan import DRAIN_TIMEOUT_S, Ports, ReplayPlan, fleet_env, venue_env
 from services.cli.replay.processes import Child, arbees
 from services.cli.replay.redis_server import RedisServer, free_port
 from services.cli.replay.summary import summarise, summary_lines
@@ -48,6 +51,8 @@ from shared.logs import configure_logging
 from shared.runtime.heartbeat import is_healthy, read_heartbeats
 
 log = logging.getLogger(__name__)
+STOP_GRACE_S = 5.0
+"""Seconds a fleet process may take past its drain timeout to exit after SIGTERM before it is killed."""
 FLEET = ("discovery_coordinator", "polymarket_price_shard", "signal_processor", "execution_service",
          "position_tracker", "api", "futures_monitor")  # fmt: skip
 
@@ -57,13 +62,17 @@ async def run(args: argparse.Namespace) -> int:
     configure_logging("WARNING")
     if args.shards < 1:
         raise ConfigError("--shards: at least one game shard")
-    try:
-        plan = ReplayPlan.load(args.data, args.sports, args.limit, args.seed, args.speed, args.lead_s)
-    except (ValueError, OSError) as e:
-        raise ConfigError(f"--data/--sports: {e}") from None
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     run_dir = args.run_dir or base.data_dir / "replays" / stamp
     run_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.date is not None:
+            folder = run_dir / f"recorded-{args.date.isoformat()}"
+            plan = ReplayPlan.for_day(args.data, args.date, args.sports, args.seed, args.speed, args.lead_s, folder)
+        else:
+            plan = ReplayPlan.load(args.data, args.sports, args.limit, args.seed, args.speed, args.lead_s)
+    except (ValueError, OSError) as e:
+        raise ConfigError(f"--data/--sports/--date: {e}") from None
     if not 0 <= args.api_port <= 65535:
         raise ConfigError("--api-port: a TCP port (0-65535; 0 for any free port)")
     replay = Replay(plan, base, run_dir, args.shards, print, api_port=choose_port(args.api_port), venues=args.venues)
@@ -112,6 +121,11 @@ class Replay:
         self.venues: VenueMode = venues
         self.accounts: SimAccounts | None = None
         self.venue_open_orders: dict[str, int] | None = None
+        self.marks: dict[str, float] = {}
+        """Wall time (epoch seconds) each phase of the run ended: see :meth:`_timings`."""
+        self.settled_in_time = False
+        self.backlog_max: dict[str, int] = {}
+        """The largest backlog seen on each money stream while the games played (sampled every second)."""
 
     @property
     def dashboard(self) -> Dashboard:
@@ -125,6 +139,7 @@ class Replay:
 
         ``after`` runs with the summary while Redis and the database are still up (``--hold`` needs them).
         """
+        self.marks = {"begin": time.time()}
         try:
             summary = await self._run(timeout_s)
             if after is not None:
@@ -137,25 +152,32 @@ class Replay:
     async def _run(self, timeout_s: float | None) -> dict[str, Any]:
         try:
             await self._infrastructure()
+            self.marks["infrastructure"] = time.time()
             # Real engines check the venues at start-up: with --venues sim the execution service starts
-            # once the simulators answer (intents approved before then wait on their stream).
+            # once the simulators answer (intents approved before then wait on their stream). The rest of
+            # the fleet and the simulators start side by side: the services retry a venue that is not up yet.
             deferred = ("execution_service",) if self.venues == "sim" else ()
-            await self._start_fleet(deferred)
-            start_at = await self._start_sims()
+            start_at = await self._start_side_by_side(deferred)
             if deferred:
                 await self._start_deferred(deferred)
+            self.marks["deferred"] = time.time()
             end_at = self.plan.end_at(start_at)
+            self.marks["first_start"] = start_at + min(g.start_offset_s for g in self.plan.games) / self.plan.speed
+            self.marks["last_end"] = end_at
+            day = f" (every one played on {self.plan.day.isoformat()})" if self.plan.day else ""
             self.say(
-                f"[replay]  {len(self.plan.games)} recorded games of {', '.join(self.plan.leagues)} at "
+                f"[replay]  {len(self.plan.games)} recorded games of {', '.join(self.plan.leagues)}{day} at "
                 f"{self.plan.speed:g}x; first starts in {self.plan.lead_s:.0f} s, last ends in "
                 f"{end_at - time.time():.0f} s"
             )
             for line in await self.dashboard.announce_lines():
                 self.say(line)
             deadline = end_at + (timeout_s if timeout_s is not None else 90.0)
-            await self._watch(end_at, deadline)
+            self.settled_in_time = await self._watch(end_at, deadline)
+            self.marks["settled"] = time.time()
         finally:
             await self._stop()
+            self.marks["stopped"] = time.time()
         return await self._summary()
 
     # -- set-up ----------------------------------------------------------------------------------
@@ -193,6 +215,22 @@ class Replay:
         if name == "execution_service" and self.accounts is not None:
             env = {**env, **wallet_env(self.accounts.wallet)}  # the signing key: this process only
         return Child(name, arbees("run", name), env, self.run_dir / "logs" / f"{name}.log")
+
+    async def _start_side_by_side(self, deferred: tuple[str, ...]) -> float:
+        """Start the fleet (but ``deferred``) and the simulators together; returns the replay's time 0."""
+        fleet = asyncio.ensure_future(self._start_fleet(deferred))
+        sims = asyncio.ensure_future(self._start_sims())
+        fleet.add_done_callback(lambda _: self.marks.setdefault("fleet", time.time()))
+        sims.add_done_callback(lambda _: self.marks.setdefault("sims", time.time()))
+        try:
+            _, start_at = await asyncio.gather(fleet, sims)
+            self.marks["up"] = time.time()
+        except BaseException:
+            for task in (fleet, sims):
+                task.cancel()
+            await asyncio.gather(fleet, sims, return_exceptions=True)
+            raise
+        return start_at
 
     async def _start_fleet(self, deferred: tuple[str, ...] = ()) -> None:
         logs = self.run_dir / "logs"
@@ -286,7 +324,8 @@ class Replay:
 
     # -- running ---------------------------------------------------------------------------------
 
-    async def _watch(self, end_at: float, deadline: float) -> None:
+    async def _watch(self, end_at: float, deadline: float) -> bool:
+        """Until every game is over and settled (True), or the deadline (False)."""
         pool = await create_pool(self.database_url, max_size=2)
         redis = connect_redis(self.redis_url, single_process=False)
         printer = ProgressPrinter(self.plan.games, self.say)
@@ -295,6 +334,8 @@ class Replay:
             while True:
                 current = await progress(pool, self.plan.games)
                 printer.update(current)
+                for stream, waiting in (await backlog(redis)).items():
+                    self.backlog_max[stream] = max(waiting, self.backlog_max.get(stream, 0))
                 if not hook_done and self.on_running is not None:
                     hook_done = True
                     result = self.on_running(self)
@@ -304,10 +345,10 @@ class Replay:
                 # Done when the games are over, every position settled and no money message in flight;
                 # the deadline alone bounds the wait (a loaded machine settles later, not differently).
                 if now >= end_at and finished(current) and await quiescent(pool, redis):
-                    return
+                    return True
                 if now > deadline:
                     self.say("[replay]  timed out waiting for the games to end and settle")
-                    return
+                    return False
                 await asyncio.sleep(1.0)
         finally:
             await redis.aclose()
@@ -337,7 +378,10 @@ class Replay:
                 await asyncio.sleep(0.1)
 
     async def _stop(self) -> None:
-        await asyncio.gather(*(child.stop() for child in self.fleet.values()), return_exceptions=True)
+        # The runner cancels what is still running after its drain timeout: a process alive past that and a
+        # grace is stuck, and is killed (its exit code is in the summary).
+        stop_s = DRAIN_TIMEOUT_S + STOP_GRACE_S
+        await asyncio.gather(*(child.stop(stop_s) for child in self.fleet.values()), return_exceptions=True)
         if self.accounts is not None and self.sims and all(child.running for child in self.sims.values()):
             try:  # what of ours still rests on the venues once the fleet is gone (asked before they stop)
                 self.venue_open_orders = await self.accounts.open_orders()
@@ -350,9 +394,38 @@ class Replay:
         redis = connect_redis(self.redis_url, single_process=False)
         try:
             summary = await summarise(pool, redis, [g.game_id for g in self.plan.games])
+            if self.started_at is not None:
+                summary["lag_s"] = await lag_figures(pool, self.plan, self.started_at)
         finally:
             await redis.aclose()
             await pool.close()
         summary["venues"] = self.venues
         summary["venue_open_orders"] = self.venue_open_orders
+        summary["day"] = self.plan.day.isoformat() if self.plan.day else None
+        summary["leagues"] = list(self.plan.leagues)
+        summary["speed"] = self.plan.speed
+        summary["game_span_s"] = round(self.plan.game_span_s, 1)
+        summary["timings_s"] = self._timings()
+        summary["settled_in_time"] = self.settled_in_time
+        summary["fleet_exit_codes"] = {name: child.returncode for name, child in self.fleet.items()}
+        summary["stream_backlog_max"] = dict(sorted(self.backlog_max.items()))
         return summary
+
+    def _timings(self) -> dict[str, float]:
+        """Wall seconds of each phase: Redis and the database; the fleet and the simulators (started side by
+        side, each from the end of the first phase); the deferred services; ``set_up`` from the start of the
+        run to the first game's start; the games (first start to last end); settling after the last end;
+        stopping. ``total`` (start of the run to the fleet stopped) = set_up + games + settle + stop."""
+        m = self.marks
+        phases = (
+            ("infrastructure", "begin", "infrastructure"),
+            ("fleet", "infrastructure", "fleet"),
+            ("sims", "infrastructure", "sims"),
+            ("deferred", "up", "deferred"),
+            ("set_up", "begin", "first_start"),
+            ("games", "first_start", "last_end"),
+            ("settle", "last_end", "settled"),
+            ("stop", "settled", "stopped"),
+            ("total", "begin", "stopped"),
+        )
+        return {name: round(m[b] - m[a], 2) for name, a, b in phases if a in m and b in m}

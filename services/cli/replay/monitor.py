@@ -103,6 +103,16 @@ ORDERS_AHEAD_OF_FILLS = """SELECT count(*) FROM orders o WHERE o.filled_quantity
 """Orders the venue reports filled further than the fills we hold: their fills are still to be read."""
 
 
+async def backlog(redis: Any) -> dict[str, int]:
+    """Per money stream, the entries its slowest consumer group has not yet acknowledged (pending + unread)."""
+    out: dict[str, int] = {}
+    for stream in keys.MONEY_STREAMS:
+        if await redis.exists(stream):
+            groups = await redis.xinfo_groups(stream)
+            out[stream] = max((int(g["pending"] or 0) + int(g.get("lag") or 0) for g in groups), default=0)
+    return out
+
+
 async def quiescent(pool: asyncpg.Pool, redis: Any) -> bool:
     """True when no money message is waiting anywhere: outbox sent, no pending stream entries, and no order
     whose fills are still to be read from the venue (a real engine's acknowledgement can come before them)."""
@@ -110,12 +120,7 @@ async def quiescent(pool: asyncpg.Pool, redis: Any) -> bool:
         return False
     if await pool.fetchval(ORDERS_AHEAD_OF_FILLS):
         return False
-    for stream in keys.MONEY_STREAMS:
-        if await redis.exists(stream):
-            for group in await redis.xinfo_groups(stream):
-                if group["pending"] or (group.get("lag") or 0):
-                    return False
-    return True
+    return not any((await backlog(redis)).values())
 
 
 def finished(current: dict[str, GameProgress]) -> bool:

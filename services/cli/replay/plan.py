@@ -8,12 +8,18 @@ nothing in the services knows it is a replay.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from markets.sim.replay import load_replay
 from markets.sim.replay_types import ReplayGame
+from services.cli.replay.day import game_days, largest_days, write_day_folder
+
+DRAIN_TIMEOUT_S = 10.0
+"""The fleet's drain timeout in a replay (``ARBEES_DRAIN_TIMEOUT_S``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,8 @@ class ReplayPlan:
     speed: float
     games: tuple[ReplayGame, ...]
     lead_s: float
+    day: dt.date | None = None
+    """Set when the plan is a whole game day (``data`` is then that day's folder, see :mod:`.day`)."""
 
     @classmethod
     def load(
@@ -50,6 +58,44 @@ class ReplayPlan:
             raise ValueError(f"no recorded games found under {data} for {sports or 'any sport'}")
         return cls(data, tuple(sports) if sports else None, limit, seed, speed, games, lead_s)
 
+    @classmethod
+    def for_day(
+        cls,
+        data: Path,
+        day: dt.date,
+        sports: Sequence[str] | None,
+        seed: int,
+        speed: float,
+        lead_s: float,
+        folder: Path,
+    ) -> ReplayPlan:
+        """Every recorded game of ``sports`` (all leagues when None) played on ``day``, from a copy of
+        ``data`` holding only that day written to ``folder`` (the simulators read it)."""
+        if speed <= 0:
+            raise ValueError("--speed must be positive")
+        write_day_folder(data, day, sports, folder)
+        games = tuple(load_replay(folder, sports=sports, limit=None, seed=seed))
+        if not games:
+            best = largest_days(game_days(data, sports, seed))
+            raise ValueError(f"no recorded game of {', '.join(sports or ['any league'])} on {day}; most games: {best}")
+        return cls(folder, tuple(sports) if sports else None, len(games), seed, speed, games, lead_s, day)
+
+    @property
+    def game_span_s(self) -> float:
+        """Game seconds from the first game's start to the last one's end."""
+        return self._last_end_s - min(g.start_offset_s for g in self.games)
+
+    @property
+    def _last_end_s(self) -> float:
+        return max(g.start_offset_s + g.points[-1].t_s for g in self.games)
+
+    def scheduled(self, game: ReplayGame, start_at: float) -> tuple[float, float]:
+        """Wall times of ``game``'s start and end on a replay whose time 0 is ``start_at``."""
+        return (
+            start_at + game.start_offset_s / self.speed,
+            start_at + (game.start_offset_s + game.points[-1].t_s) / self.speed,
+        )
+
     @property
     def leagues(self) -> tuple[str, ...]:
         """The ESPN league keys of the games."""
@@ -62,7 +108,7 @@ class ReplayPlan:
 
     def end_at(self, start_at: float) -> float:
         """Wall time when the last game is over."""
-        return start_at + max(g.start_offset_s + g.points[-1].t_s for g in self.games) / self.speed
+        return start_at + self._last_end_s / self.speed
 
     def sim_args(self, start_at: float) -> list[str]:
         """Arguments every simulator takes alike."""
@@ -102,7 +148,7 @@ def fleet_env(plan: ReplayPlan, redis_url: str, database_url: str, data_dir: Pat
         "ARBEES_AUTO_MIGRATE": "0",
         "ARBEES_HEARTBEAT_INTERVAL_S": "1",
         "ARBEES_STREAM_BLOCK_MS": "200",
-        "ARBEES_DRAIN_TIMEOUT_S": "10",
+        "ARBEES_DRAIN_TIMEOUT_S": f"{DRAIN_TIMEOUT_S:g}",
         "DISCOVERY_LEAGUES": ",".join(plan.leagues),
         "DISCOVERY_INTERVAL_S": "2",
         "DISCOVERY_ASSIGN_INTERVAL_S": "1",

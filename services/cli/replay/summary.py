@@ -2,7 +2,11 @@
 
 The replay adds ``venues`` (``paper`` or ``sim``) and ``venue_open_orders`` (with ``--venues sim``: our orders
 still resting on each simulator once the fleet stopped, asked through the simulators' APIs; ``None`` on paper,
-where no order of ours reaches a simulator).
+where no order of ours reaches a simulator), and how it ran: ``day`` (``--date``), ``leagues``, ``speed``,
+``game_span_s`` (game seconds from the first start to the last end), ``timings_s`` (wall seconds per phase,
+``total`` included), ``settled_in_time``, ``fleet_exit_codes`` (of each fleet process once stopped),
+``lag_s`` (:mod:`services.cli.replay.lag`) and ``stream_backlog_max`` (the most entries a money stream had
+waiting, sampled every second).
 """
 
 from __future__ import annotations
@@ -121,9 +125,41 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         lines.append(
             f"our orders still resting at the end: Kalshi {resting['kalshi']}, Polymarket {resting['polymarket']}"
         )
+    lines.extend(_run_lines(summary))
     lines.append(
         "ledger check: ok (nothing lost, nothing doubled)"
         if summary["ledger_ok"]
         else "ledger check: FAILED\n  " + "\n  ".join(summary["ledger_problems"])
     )
     return lines
+
+
+def _run_lines(summary: dict[str, Any]) -> list[str]:
+    """How the replay ran: its clock against the wall, and the fleet's lag behind it."""
+    t = summary.get("timings_s") or {}
+    if "total" not in t or not summary.get("game_span_s"):
+        return []
+    day = f" on {summary['day']}" if summary.get("day") else ""
+    setup = t.get("set_up", 0.0)
+    lines = [
+        f"replay{day}: game-day span {summary['game_span_s'] / 3600:.2f} h at {summary['speed']:g}x; wall "
+        f"{t['total']:.0f} s (set-up {setup:.0f}, games {t.get('games', 0):.0f}, settling {t.get('settle', 0):.0f}, "
+        f"stopping {t.get('stop', 0):.0f}) = {summary['game_span_s'] / t['total']:.1f}x real time"
+        + ("" if summary.get("settled_in_time", True) else " (TIMED OUT before every game settled)")
+    ]
+    lag = summary.get("lag_s") or {}
+    if lag:
+        parts = [f"{name.replace('_', ' ')} {_p(v)}" for name, v in lag.items() if isinstance(v, dict) and v.get("n")]
+        lines.append("lag behind the replay clock, wall s p50/p90/max: " + ", ".join(parts))
+    killed = {n: c for n, c in (summary.get("fleet_exit_codes") or {}).items() if c != 0}
+    if killed:
+        lines.append(f"fleet processes that did not exit cleanly when stopped: {killed}")
+    backlog = summary.get("stream_backlog_max") or {}
+    if backlog:
+        stream, most = max(backlog.items(), key=lambda kv: kv[1])
+        lines.append(f"largest money-stream backlog seen: {most} ({stream})")
+    return lines
+
+
+def _p(v: dict[str, Any]) -> str:
+    return f"{v['p50']:.2f}/{v['p90']:.2f}/{v['max']:.2f}"
