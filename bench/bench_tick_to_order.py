@@ -26,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -138,15 +139,27 @@ async def _quiet(pool: asyncpg.Pool, redis: aioredis.Redis, timeout_s: float = 1
     return False
 
 
-async def _venue_orders(fleet: Fleet) -> dict[str, int]:
+async def venue_problems(fleet: Fleet, pool: asyncpg.Pool) -> list[str]:
+    """Our orders against the simulator's own record: each order sent is there exactly once under its client
+    order id, each order there has our row, and each filled quantity agrees (L1/L2 against the venue)."""
     async with httpx.AsyncClient(timeout=30.0) as http:
         response = await http.get(f"{fleet.kalshi_url}/_sim/orders", params={"key_id": fleet.key.key_id})
         response.raise_for_status()
-    counts: dict[str, int] = {}
+    at_venue: dict[str, list[dict[str, Any]]] = {}
     for order in response.json()["orders"]:
-        cid = order.get("client_order_id") or ""
-        counts[cid] = counts.get(cid, 0) + 1
-    return counts
+        at_venue.setdefault(str(order.get("client_order_id") or ""), []).append(order)
+    local = {r["client_order_id"]: r for r in await pool.fetch("SELECT * FROM orders WHERE venue = 'kalshi'")}
+    problems = [f"{cid}: {len(orders)} orders at the venue" for cid, orders in at_venue.items() if len(orders) > 1]
+    problems += [f"{cid}: at the venue, no local row" for cid in at_venue if cid not in local]
+    for cid, row in local.items():
+        orders = at_venue.get(cid, [])
+        if row["venue_order_id"] and not orders:
+            problems.append(f"{cid}: has a venue order id locally, not at the venue")
+        for order in orders:
+            filled = Decimal(str(order.get("fill_count_fp") or order.get("fill_count") or 0))
+            if filled != Decimal(row["filled_quantity"]):
+                problems.append(f"{cid}: venue filled {filled}, local {row['filled_quantity']}")
+    return problems
 
 
 async def run_fleet(args: argparse.Namespace, run_dir: Path, redis_url: str) -> dict[str, Any]:
@@ -175,13 +188,14 @@ async def run_fleet(args: argparse.Namespace, run_dir: Path, redis_url: str) -> 
         achieved = await driver.run(args.rate, args.duration_s)
         quiet = await _quiet(pool, redis)
         alive = not fleet.dead()
-        codes = await fleet.stop()
+        codes = await fleet.stop_services()
+        report = await check_ledger(pool, redis)
+        venue = await venue_problems(fleet, pool)
+        codes.update(await fleet.stop())
         traces = Traces.load(fleet.trace_dir)
         found = chains(traces, driver.published)
         heard = traces.stage("tick.received")
         dropped = sum(1 for mid in driver.published if mid not in heard)
-        report = await check_ledger(pool, redis)
-        venue = await _venue_orders(fleet) if fleet.children and False else {}
         local = await pool.fetch("SELECT client_order_id, venue_order_id, status FROM orders")
         statuses: dict[str, int] = {}
         for row in local:
@@ -203,7 +217,8 @@ async def run_fleet(args: argparse.Namespace, run_dir: Path, redis_url: str) -> 
             "exit_codes": codes,
             "ledger_ok": report.ok,
             "ledger_problems": (report.orders + report.fills + report.messages + report.gates)[:10],
-            "venue_orders": venue,
+            "venue_problems": venue[:10],
+            "venue_ok": not venue,
         }
     finally:
         if fleet.children:
@@ -231,7 +246,8 @@ def _print(result: dict[str, Any]) -> None:
               f"{total['p99_ms'] / max(floor_f['p99_ms'], 1e-9):.2f}x")  # fmt: skip
     print(f"targets (p50 <= {TARGET_P50_MS} ms, p99 <= {TARGET_P99_MS} ms, nothing dropped): "
           f"{'met' if result['targets_met'] else 'NOT met'}; ledger check: "
-          f"{'holds' if fleet_f['ledger_ok'] else 'FAILS ' + str(fleet_f['ledger_problems'])}")  # fmt: skip
+          f"{'holds' if fleet_f['ledger_ok'] else 'FAILS ' + str(fleet_f['ledger_problems'])}; venue check: "
+          f"{'holds' if fleet_f['venue_ok'] else 'FAILS ' + str(fleet_f['venue_problems'])}")  # fmt: skip
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:

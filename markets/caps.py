@@ -54,6 +54,7 @@ class CappedEngine:
         self.venue: Venue = inner.venue
         self.paper = inner.paper
         self.capabilities: Capabilities = inner.capabilities
+        self._in_flight: dict[str, Decimal] = {}  # client order id -> notional, until its submit returns
 
     def check(self, request: OrderRequest, committed_today: Decimal) -> Rejected | None:
         """The refusal for ``request`` under the caps, or ``None`` when it fits."""
@@ -78,14 +79,24 @@ class CappedEngine:
         return None
 
     async def submit(self, request: OrderRequest) -> OrderResult:
-        """Refuse above the caps (nothing sent); otherwise submit through the wrapped engine."""
-        existing = await self.journal.get(request.client_order_id)
-        if existing is None:
+        """Refuse above the caps (nothing sent); otherwise submit through the wrapped engine.
+
+        Orders submitted concurrently count against the day's cap from the moment they pass it (an order
+        in flight may be counted twice for a moment, never missed).
+        """
+        cid = request.client_order_id
+        existing = await self.journal.get(cid)
+        if existing is None and cid not in self._in_flight:
             today = datetime.now(UTC).date()
-            refusal = self.check(request, await self.journal.committed_notional(self.venue, today))
+            committed = await self.journal.committed_notional(self.venue, today) + sum(self._in_flight.values())
+            refusal = self.check(request, committed)
             if refusal is not None:
                 return refusal
-        return await self.inner.submit(request)
+            self._in_flight[cid] = order_notional(request)
+        try:
+            return await self.inner.submit(request)
+        finally:
+            self._in_flight.pop(cid, None)
 
     async def start(self) -> None:
         await self.inner.start()

@@ -147,9 +147,14 @@ class Fleet:
         """Processes that ended."""
         return [c.name for c in self.children if not c.running]
 
+    async def stop_services(self) -> dict[str, int | None]:
+        """Stop the services upstream first (what one sends on is consumed by the next); each drains and writes
+        its stamps. Their exit codes."""
+        return {child.name: await child.stop(timeout_s=60) for child in self.children[1:]}
+
     async def stop(self) -> dict[str, int | None]:
-        """Stop the services, then the simulator (each drains and writes its stamps); their exit codes."""
-        codes: dict[str, int | None] = {}
-        for child in reversed(self.children):
+        """Stop the services, then the simulator (which writes its stamps); every exit code."""
+        codes = await self.stop_services()
+        for child in self.children[:1]:
             codes[child.name] = await child.stop(timeout_s=60)
         return codes

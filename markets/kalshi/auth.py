@@ -6,12 +6,22 @@ path from the API root **including** ``/trade-api/v2`` and **excluding** the que
 separators; the body is not signed. The signature is RSA-PSS with SHA-256, MGF1-SHA256 and a 32-byte
 salt (the digest length), encoded as standard base64. The WebSocket handshake signs
 ``GET /trade-api/ws/v2``. The private key is a PEM file in PKCS#1 or PKCS#8 form.
+
+Because the body is not signed, the headers of the order-entry path can be made ahead: an RSA-2048
+signature costs about 0.3 ms of CPU, which :meth:`KalshiSigner.presign` moves off the order's path. A
+pre-signed header set is used once, only while younger than ``max_age_s`` (well inside the venue's clock
+window; it is the same as a request that took that long to leave), and a fresh one is made in a worker
+thread as soon as one is taken; when none is ready the request is signed inline, as always.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import functools
+import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,6 +33,8 @@ HEADER_KEY = "KALSHI-ACCESS-KEY"
 HEADER_TIMESTAMP = "KALSHI-ACCESS-TIMESTAMP"
 HEADER_SIGNATURE = "KALSHI-ACCESS-SIGNATURE"
 PSS_SALT_LENGTH = 32
+PRESIGN_MAX_AGE_S = 1.0
+log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 """Wall-clock seconds since the Unix epoch (``time.time``); injectable for tests and skew checks."""
@@ -89,12 +101,67 @@ class KalshiSigner:
         self.key_id = key_id
         self._key = private_key
         self._clock = clock
+        self._ready: dict[tuple[str, str], deque[tuple[float, dict[str, str]]]] = {}
+        self._depth: dict[tuple[str, str], int] = {}
+        self._making: dict[tuple[str, str], int] = {}
+        self.max_age_s = PRESIGN_MAX_AGE_S
+        self.presigned_used = 0
 
     def __repr__(self) -> str:
         return f"KalshiSigner(key_id={self.key_id!r})"
 
     def headers(self, method: str, path: str) -> dict[str, str]:
         """Signed headers for ``method path`` (``path`` may carry a query string; it is not signed)."""
+        target = (method.upper(), urlsplit(path).path)
+        ready = self._ready.get(target)
+        if ready is None:
+            return self._sign_now(method, path)
+        now = self._clock()
+        found = None
+        while ready and found is None:
+            made_at, headers = ready.popleft()
+            if 0.0 <= now - made_at <= self.max_age_s:  # never one from a clock that has since moved back
+                found = headers
+        self._refill(target)
+        if found is None:
+            return self._sign_now(method, path)
+        self.presigned_used += 1
+        return found
+
+    def presign(self, method: str, path: str, depth: int = 2) -> None:
+        """Keep ``depth`` header sets for ``method path`` made ahead (call from the event loop)."""
+        target = (method.upper(), urlsplit(path).path)
+        self._ready.setdefault(target, deque())
+        self._depth[target] = depth
+        self._refill(target)
+
+    def _sign_now(self, method: str, path: str) -> dict[str, str]:
         timestamp_ms = int(self._clock() * 1000)
         signature = sign(self._key, signing_message(timestamp_ms, method, path))
         return {HEADER_KEY: self.key_id, HEADER_TIMESTAMP: str(timestamp_ms), HEADER_SIGNATURE: signature}
+
+    def _refill(self, target: tuple[str, str]) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (a synchronous caller): sign inline
+        ready = self._ready[target]
+        now = self._clock()
+        while ready and not 0.0 <= now - ready[0][0] <= self.max_age_s / 2:
+            ready.popleft()  # too old to be worth keeping: made again below
+        missing = self._depth[target] - len(ready) - self._making.get(target, 0)
+        for _ in range(max(0, missing)):
+            self._making[target] = self._making.get(target, 0) + 1
+            future = loop.run_in_executor(None, self._made, target)
+            future.add_done_callback(functools.partial(self._done, target))
+
+    def _made(self, target: tuple[str, str]) -> tuple[float, dict[str, str]]:
+        headers = self._sign_now(*target)
+        return int(headers[HEADER_TIMESTAMP]) / 1000, headers
+
+    def _done(self, target: tuple[str, str], future: asyncio.Future[tuple[float, dict[str, str]]]) -> None:
+        self._making[target] -= 1
+        if future.cancelled() or future.exception() is not None:
+            log.warning("pre-signing a Kalshi request failed; requests are signed inline")
+            return
+        self._ready[target].append(future.result())

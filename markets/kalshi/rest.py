@@ -55,6 +55,8 @@ TimeInForce = Literal["good_till_canceled", "immediate_or_cancel", "fill_or_kill
 SelfTradePrevention = Literal["taker_at_cross", "maker"]
 _PRICE_DP = Decimal("0.0001")
 _COUNT_DP = Decimal("0.01")
+ORDER_ENTRY_PATH = "/portfolio/events/orders"
+"""V2 order entry (``POST``), under the API root."""
 
 
 def format_price(price: Decimal) -> str:
@@ -372,7 +374,7 @@ class KalshiRestClient:
             body["exchange_index"] = exchange_index
         try:
             raw = await self._call(
-                "POST", "/portfolio/events/orders", w.CreateOrderV2Response,
+                "POST", ORDER_ENTRY_PATH, w.CreateOrderV2Response,
                 kind=CallKind.CREATE, body=body, cost=WRITE_COST,
             )  # fmt: skip
         except Ambiguous as e:

@@ -54,6 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if inspect.iscoroutine(outcome):
             import asyncio
 
+            from shared.runtime.loop import install_event_loop
+
+            install_event_loop()  # uvloop unless ARBEES_EVENT_LOOP=asyncio
             outcome = asyncio.run(outcome)
     except KeyboardInterrupt:
         return 130

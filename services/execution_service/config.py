@@ -34,6 +34,7 @@ class ExecutionSettings(ArbeesSettings):
     paper_balance_cents: int = Field(default=100_000, gt=0)
     paper_matching_delay_s: float = Field(default=0.0, ge=0)
     reconcile_interval_s: float = Field(default=2.0, gt=0)
+    max_in_flight: int = Field(default=8, ge=1, le=64, description="orders handled at once per venue")
     # Start-up reconciliation and the sweep (R03, R04, R12): fills read back this far; an approved intent
     # without an order is re-published once this old, expired ("not sent") once older than the max age.
     reconcile_fills_lookback_s: float = Field(default=86_400.0, gt=0)

@@ -13,6 +13,7 @@ exempt from the halt only; every other check still applies to it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,15 +75,17 @@ class ExecutionGates:
 
     async def refusal(self, cmd: SubmitOrder, engine: ExecutionEngine) -> Refusal | None:
         """The first check ``cmd`` fails now, or ``None`` when it may be sent (read-only; no side effect)."""
+        key = f"{cmd.venue}:{cmd.market_id}:{cmd.outcome_id}"
         if cmd.reduce_only:
             invalid = await _reduce_only_problem(cmd, engine)
             if invalid is not None:
                 return Refusal(REDUCE_ONLY_INVALID, invalid)
-        else:
-            state = await read_trading_state(self.pool)
+            top = await self.bus.latest(keys.MARKET_PRICE, key)
+        else:  # both reads at once: the state row (fresh from the database) and the top (from Redis)
+            state, top = await asyncio.gather(read_trading_state(self.pool), self.bus.latest(keys.MARKET_PRICE, key))
             if state.halted:
                 return Refusal(TRADING_HALTED, f"{state.reason} (set by {state.source or 'unknown'})")
-        return await self._expired(cmd) or await self._book(cmd)
+        return await self._expired(cmd) or self._book(cmd, key, top)
 
     async def _expired(self, cmd: SubmitOrder) -> Refusal | None:
         expires_at = cmd.expires_at or await self._signal_expiry(cmd.signal_id)
@@ -99,9 +102,7 @@ class ExecutionGates:
             return None
         return datetime.fromisoformat(str(payload["expires_at"]))
 
-    async def _book(self, cmd: SubmitOrder) -> Refusal | None:
-        key = f"{cmd.venue}:{cmd.market_id}:{cmd.outcome_id}"
-        top = await self.bus.latest(keys.MARKET_PRICE, key)
+    def _book(self, cmd: SubmitOrder, key: str, top: object) -> Refusal | None:
         if not isinstance(top, MarketPriceUpdated):
             return Refusal(BOOK_STALE, f"no top of book for {key}")
         age_s = (self.clock() - top.ts_event).total_seconds()

@@ -71,8 +71,11 @@ class SubmitHandler:
         cmd = message
         engine = self.engines.get(cmd.venue)
         ctx = OrderContext.from_command(cmd, paper=engine.paper if engine else True)
-        async with self.pool.acquire() as conn:
-            existing = await persist_before_send(conn, ctx)
+        circuit = self._circuit_refusal(cmd) if engine is not None else None
+        # The row is written and the checks are read at the same time: both are done before anything is sent.
+        existing, checked = await asyncio.gather(
+            self._persist(ctx), self._check(cmd, engine) if engine is not None and circuit is None else _nothing()
+        )
         if existing is not None and OrderStatus(existing) in TERMINAL:
             log.info("order already final; not re-sent", extra={"client_order_id": cmd.client_order_id})
             return
@@ -80,7 +83,7 @@ class SubmitHandler:
             reason = self.disabled.get(cmd.venue, f"no execution engine for {cmd.venue}")
             await record_status(uow, ctx, OrderStatus.REJECTED, f"venue disabled: {reason}")
             return
-        refusal = self._circuit_refusal(cmd) or await self._check(cmd, engine)
+        refusal = circuit or checked
         if refusal is not None:
             await self._refuse(uow, ctx, engine, refusal, first_send=existing is None)
             return
@@ -100,6 +103,10 @@ class SubmitHandler:
             await record_status(uow, ctx, OrderStatus.UNKNOWN, outcome.reason)
         if newly_closed:
             await self._record_closed_market(uow, engine, cmd)
+
+    async def _persist(self, ctx: OrderContext) -> str | None:
+        async with self.pool.acquire() as conn:
+            return await persist_before_send(conn, ctx)
 
     async def _record(self, engine: ExecutionEngine, cmd: SubmitOrder, result: OrderResult | BaseException) -> bool:
         """Tell the circuit what the venue answered; a market newly found closed has its resting orders
@@ -182,3 +189,7 @@ class SubmitHandler:
                 f"{VENUE_TIMEOUT}: no answer within {self.submit_timeout_s}s; resolved by client_order_id",
                 client_order_id=cmd.client_order_id,
             )
+
+
+async def _nothing() -> None:
+    return None

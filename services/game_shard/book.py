@@ -26,14 +26,20 @@ class ShardBook:
     last_signal_at: dict[str, datetime] = field(default_factory=dict)
     pregame_home_prob: dict[str, float] = field(default_factory=dict)
     handed_off_home_prob: dict[str, float] = field(default_factory=dict)
+    by_price: dict[str, list[tuple[GameAssignment, InstrumentRef]]] = field(default_factory=dict)
+    """Price key -> the (game, instrument) pairs it belongs to; rebuilt on each assignment (a tick looks up once)."""
 
     def assign(self, command: AssignShard) -> None:
         """Replace the set of games this shard watches."""
         self.games = {g.game_id: g for g in command.games}
+        self.by_price = {}
+        for game in self.games.values():
+            for instrument in game.instruments:
+                self.by_price.setdefault(instrument.key, []).append((game, instrument))
 
     def instruments_for_price(self, key: str) -> list[tuple[GameAssignment, InstrumentRef]]:
         """The (game, instrument) pairs a price key belongs to."""
-        return [(g, i) for g in self.games.values() for i in g.instruments if i.key == key]
+        return self.by_price.get(key, [])
 
     def note_pregame_price(self, top: MarketPriceUpdated) -> None:
         """Remember the market's pre-game mid for the home team (a prior when ESPN has no odds)."""
@@ -58,4 +64,4 @@ class ShardBook:
 
     def watches_price(self, key: str) -> bool:
         """True when a price key belongs to an assigned instrument."""
-        return any(i.key == key for g in self.games.values() for i in g.instruments)
+        return key in self.by_price

@@ -1,7 +1,8 @@
 """Game-shard handlers: game states are priced and stored; prices are held and sampled; edges become signals.
 
-Only a signal costs a database transaction on the price path: a tick updates the in-memory book and
-the price recorder, then the edges of the games it belongs to are computed in memory. A game whose
+Nothing on the price path waits on the database: a tick updates the in-memory book and the price
+recorder, the edges of the games it belongs to are computed in memory, and a signal goes straight onto
+its stream (:mod:`services.game_shard.signal_outlet`; its row is written later, in a batch). A game whose
 state is stale (no successful ESPN read for ``max_state_age_s``) or a top that is stale (older than
 ``max_book_age_s``, or empty because its book was lost) never produces a signal.
 """
@@ -20,9 +21,9 @@ from services.game_shard.config import GameShardSettings
 from services.game_shard.edges import model_edge_signal
 from services.game_shard.price_store import PriceRecorder
 from services.game_shard.pricing import probability_message
+from services.game_shard.signal_outlet import SignalOutlet
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
-from shared.db.signals import insert_signal
 from shared.db.uow import Store, UnitOfWork
 from shared.messages import (
     GameAssignment,
@@ -53,12 +54,15 @@ class GameShardHandlers:
         bus: MarketDataBus,
         recorder: PriceRecorder,
         state_age_s: StateAge | None = None,
+        *,
+        outlet: SignalOutlet,
     ) -> None:
         self.settings = settings
         self.book = book
         self._store = store
         self._bus = bus
         self._recorder = recorder
+        self.outlet = outlet
         self._state_age_s = state_age_s or self._age_of_last_state
         self.signals_emitted = 0
         self.stale_skips = 0
@@ -81,7 +85,7 @@ class GameShardHandlers:
         async with self._store.unit_of_work() as uow:
             await _insert_game_state(uow, state)
             await _insert_probability(uow, wp)
-            await self._emit(uow, signals)
+        await self._emit(signals)
         if publish:
             await self._bus.publish(keys.GAME_STATE, state.game_id, state)
         await self._bus.publish(keys.WIN_PROBABILITY, state.game_id, wp)
@@ -107,8 +111,7 @@ class GameShardHandlers:
         if signals:
             for signal in signals:
                 TRACE.link("tick->signal", top.message_id, signal.message_id)
-            async with self._store.unit_of_work() as uow:
-                await self._emit(uow, signals)
+            await self._emit(signals)
 
     def _signals_for_game(self, game: GameAssignment, wp: WinProbabilityUpdated) -> list[SignalGenerated]:
         state = self.book.states.get(game.game_id)
@@ -175,12 +178,11 @@ class GameShardHandlers:
         last = self.book.last_signal_at.get(key)
         return last is not None and (now - last).total_seconds() < self.settings.signal_cooldown_s
 
-    async def _emit(self, uow: UnitOfWork, signals: list[SignalGenerated]) -> None:
-        for signal in signals:
+    async def _emit(self, signals: list[SignalGenerated]) -> None:
+        if not signals:
+            return
+        for signal in await self.outlet.send(signals):
             key = _signal_key(*(f"{leg.venue}:{leg.market_id}:{leg.outcome_id}" for leg in signal.legs))
-            if not await insert_signal(uow.conn, signal):
-                continue
-            await uow.emit(keys.SIGNALS, signal)
             self.book.last_signal_at[key] = signal.ts_event
             self.signals_emitted += 1
             log.info(

@@ -25,6 +25,7 @@ from services.game_shard.espn_feed import SummaryFeed
 from services.game_shard.handlers import GameShardHandlers
 from services.game_shard.kalshi_feed import KalshiBooks
 from services.game_shard.price_store import PriceRecorder
+from services.game_shard.signal_outlet import SignalOutlet
 from shared.aio import wait_event
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
@@ -49,6 +50,7 @@ class GameShardService(Service):
         self.espn: SummaryFeed | None = None
         self.kalshi: KalshiBooks | None = None
         self.recorder: PriceRecorder | None = None
+        self.outlet: SignalOutlet | None = None
         self._state_arrival: dict[str, float] = {}
 
     async def start(self, ctx: ServiceContext) -> None:
@@ -60,7 +62,10 @@ class GameShardService(Service):
             client = EspnClient(espn_settings.base_url, timeout_s=espn_settings.timeout_s)
             self.espn = SummaryFeed(client, self._on_polled_state, interval_s=s.espn_poll_s)
         state_age = self.espn.age_s if self.espn is not None else self._bus_state_age
-        self.handlers = GameShardHandlers(s, self.book, ctx.infra.store, bus, self.recorder, state_age)
+        self.outlet = SignalOutlet(ctx.infra.pool, ctx.infra.redis, s.price_flush_s)
+        self.handlers = GameShardHandlers(
+            s, self.book, ctx.infra.store, bus, self.recorder, state_age, outlet=self.outlet
+        )
         if s.kalshi_feed != "off":
             self.kalshi = KalshiBooks(
                 load_settings(KalshiSettings), self._kalshi_top(bus), mode=s.kalshi_feed, poll_s=s.kalshi_poll_s
@@ -82,6 +87,7 @@ class GameShardService(Service):
                 if isinstance(message, GameStateUpdated):
                     await self._on_bus_state(message)
         ctx.spawn(self.recorder.run(ctx.stopping), name="game_shard:prices")
+        ctx.spawn(self.outlet.run(ctx.stopping), name="game_shard:signals")
         if self.espn is not None:
             ctx.spawn(self._run_espn(ctx), name="game_shard:espn")
         if self.kalshi is not None:

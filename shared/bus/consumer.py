@@ -71,6 +71,7 @@ class _Entry:
     entry_id: str
     payload: bytes | None
     deliveries: int = 1
+    decoded: Message | None = None  # set by a reader that decoded it already (not decoded twice)
 
 
 @dataclass(slots=True)
@@ -263,7 +264,7 @@ class StreamConsumer:
             await self._dead_letter(entry, "entry has no payload (deleted or malformed)")
             return
         try:
-            message = decode(entry.payload)
+            message = entry.decoded or decode(entry.payload)
         except DecodeError as e:
             await self._dead_letter(entry, e.reason)
             return

@@ -86,7 +86,7 @@ async def open_infra(settings: ArbeesSettings, *, single_process: bool) -> Async
             settings=settings,
             redis=redis,
             pool=pool,
-            store=Store(pool, on_emitted=relay.wake),
+            store=Store(pool, publisher=relay),
             relay=relay,
             market_data=MarketDataBus(redis),
             producer=StreamProducer(redis),

@@ -11,6 +11,8 @@ from services.game_shard.book import ShardBook
 from services.game_shard.config import GameShardSettings
 from services.game_shard.handlers import GameShardHandlers
 from services.game_shard.price_store import PriceRecorder
+from services.game_shard.signal_outlet import SignalOutlet
+from shared.bus import keys
 from shared.messages import AssignShard, FeeSpec, GameAssignment, InstrumentRef, MarketPriceUpdated, utc_now
 from shared.runtime.infra import Infra
 
@@ -40,17 +42,24 @@ def handlers(infra: Infra) -> GameShardHandlers:
     )
     book.assign(AssignShard(shard_id="arb", games=(game,)))
     settings = GameShardSettings(max_book_age_s=10, signal_cooldown_s=0.0, arbitrage_min_edge_cents=1)
-    return GameShardHandlers(settings, book, infra.store, infra.market_data, PriceRecorder(infra.pool, 60.0))
+    outlet = SignalOutlet(infra.pool, infra.redis, 60.0)
+    return GameShardHandlers(
+        settings, book, infra.store, infra.market_data, PriceRecorder(infra.pool, 60.0), outlet=outlet
+    )
 
 
 async def test_a_cross_venue_arbitrage_is_signalled_with_both_legs(infra: Infra, handlers: GameShardHandlers) -> None:
     await handlers.on_price(_top(K_YES, "0.45", age_s=11.0))
     await handlers.on_price(_top(P_AWAY, "0.50"))
-    assert await infra.pool.fetchval("SELECT count(*) FROM signals") == 0  # the Kalshi top is stale
+    assert await infra.redis.xlen(keys.SIGNALS) == 0  # the Kalshi top is stale
     await handlers.on_price(_top(K_YES, "0.45"))
+    assert await infra.redis.xlen(keys.SIGNALS) == 1  # on its stream at once, recorded in the next batch
+    assert await handlers.outlet.flush() == 1
     row = await infra.pool.fetchrow("SELECT kind, payload FROM signals")
     assert row["kind"] == "arbitrage"
     legs = row["payload"]["legs"]
     assert [(leg["venue"], leg["available_quantity"]) for leg in legs] == [("kalshi", "30"), ("polymarket", "30")]
     await handlers.on_price(_top(P_AWAY, "0.56"))  # 0.45 + 0.56 + fees > 1: nothing more
+    await handlers.outlet.flush()
     assert await infra.pool.fetchval("SELECT count(*) FROM signals") == 1
+    assert await infra.redis.xlen(keys.SIGNALS) == 1

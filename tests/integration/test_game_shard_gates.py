@@ -1,6 +1,6 @@
 """game_shard never signals on a stale game state or a stale (or emptied) book; fresh inputs do signal.
 
-The handlers run on the real PostgreSQL (signals are stored and emitted through the outbox) and the real
+The handlers run on the real PostgreSQL (signals go onto their stream and are recorded in batches) and the real
 Redis bus. The game is late in the fourth quarter with the home team 20 points up, and the home YES is
 offered at 0.50: a fresh state and a fresh book give a large edge, so each gate is what stops the signal.
 """
@@ -16,6 +16,8 @@ from services.game_shard.book import ShardBook
 from services.game_shard.config import GameShardSettings
 from services.game_shard.handlers import GameShardHandlers
 from services.game_shard.price_store import PriceRecorder
+from services.game_shard.signal_outlet import SignalOutlet
+from shared.bus import keys
 from shared.messages import (
     AssignShard,
     FeeSpec,
@@ -53,8 +55,12 @@ def _top(age_s: float = 0.0, *, empty: bool = False) -> MarketPriceUpdated:
     )  # fmt: skip
 
 
-async def _signals(infra: Infra) -> int:
-    return int(await infra.pool.fetchval("SELECT count(*) FROM signals WHERE game_id = $1", GAME))
+async def _signals(infra: Infra, handlers: GameShardHandlers) -> int:
+    """Signals on the stream, checked against the rows the shard records of them."""
+    on_stream = int(await infra.redis.xlen(keys.SIGNALS))
+    await handlers.outlet.flush()
+    assert int(await infra.pool.fetchval("SELECT count(*) FROM signals WHERE game_id = $1", GAME)) == on_stream
+    return on_stream
 
 
 @pytest.fixture
@@ -64,8 +70,9 @@ def shard(infra: Infra) -> tuple[GameShardHandlers, dict[str, float]]:
     book.assign(_assignment())
     ages: dict[str, float] = {}
     handlers = GameShardHandlers(
-        settings, book, infra.store, infra.market_data, PriceRecorder(infra.pool, 60.0), ages.get
-    )
+        settings, book, infra.store, infra.market_data, PriceRecorder(infra.pool, 60.0), ages.get,
+        outlet=SignalOutlet(infra.pool, infra.redis, 60.0),
+    )  # fmt: skip
     return handlers, ages
 
 
@@ -76,10 +83,10 @@ async def test_a_stale_game_state_produces_no_signal(
     ages[GAME] = 11.0  # no successful ESPN read for longer than max_state_age_s
     await handlers.on_price(_top())
     await handlers.on_game_state(_state(100))
-    assert await _signals(infra) == 0 and handlers.stale_skips >= 1
+    assert await _signals(infra, handlers) == 0 and handlers.stale_skips >= 1
     ages[GAME] = 0.5
     await handlers.on_game_state(_state(101))
-    assert await _signals(infra) == 1
+    assert await _signals(infra, handlers) == 1
 
 
 async def test_a_stale_or_emptied_book_produces_no_signal(
@@ -89,9 +96,9 @@ async def test_a_stale_or_emptied_book_produces_no_signal(
     ages[GAME] = 0.0
     await handlers.on_price(_top(age_s=11.0))
     await handlers.on_game_state(_state(100))
-    assert await _signals(infra) == 0
+    assert await _signals(infra, handlers) == 0
     await handlers.on_price(_top(empty=True))
     await handlers.on_game_state(_state(101))
-    assert await _signals(infra) == 0
+    assert await _signals(infra, handlers) == 0
     await handlers.on_price(_top())
-    assert await _signals(infra) == 1
+    assert await _signals(infra, handlers) == 1

@@ -12,6 +12,7 @@ import pytest
 from markets.paper.engine import PaperTradingEngine
 from services.execution_service.handlers import SubmitHandler
 from services.signal_processor import handlers as signal_handlers
+from services.signal_processor import risk_book
 from services.signal_processor.config import SignalProcessorSettings
 from services.signal_processor.handlers import SignalHandler
 from shared.bus import keys
@@ -60,7 +61,7 @@ def _signal(
     )
 
 
-def _handler(clean_env: pytest.MonkeyPatch, **limits: int) -> SignalHandler:
+def _handler(clean_env: pytest.MonkeyPatch, **limits: float) -> SignalHandler:
     return SignalHandler(load_settings(SignalProcessorSettings, **limits))
 
 
@@ -146,7 +147,7 @@ async def test_per_market_position_limit(infra: Infra, clean_env: pytest.MonkeyP
 
 async def test_daily_loss_limit_counts_only_today(infra: Infra, clean_env: pytest.MonkeyPatch) -> None:
     await _position(infra, "g2", "lost", quantity="0", cost="0", realized="-300")
-    handler = _handler(clean_env, max_daily_loss_cents=25_000)
+    handler = _handler(clean_env, max_daily_loss_cents=25_000, risk_refresh_s=0)  # the P&L is re-read each time
     await _decide(infra, handler, _signal("today"))
     assert await _code(infra, "today") == "daily_loss_limit"
     await infra.pool.execute(
@@ -213,7 +214,7 @@ async def test_an_exception_in_risk_code_halts_and_denies(
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("risk maths")
 
-    monkeypatch.setattr(signal_handlers.queries, "daily_pnl", broken)
+    monkeypatch.setattr(risk_book, "daily_pnl", broken)  # the snapshot of the figures fails to compute
     emitted = await _decide(infra, _handler(clean_env), _signal("s1"))
     state = await read_trading_state(infra.pool)
     assert state.halted and "ZeroDivisionError" in state.reason and state.source == signal_handlers.HALT_SOURCE

@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from markets.base import (
     BalanceReport,
@@ -58,7 +59,7 @@ from markets.kalshi.execution.submit import SubmitPath
 from markets.kalshi.execution.tracker import OrderTracker
 from markets.kalshi.execution.validate import BalanceGate, MarketCache
 from markets.kalshi.models import KalshiFill, KalshiOrder
-from markets.kalshi.rest import KalshiRestClient
+from markets.kalshi.rest import ORDER_ENTRY_PATH, KalshiRestClient
 from markets.kalshi.ws import KalshiWebSocket
 from shared.aio import wait_event
 from shared.config import default_data_dir
@@ -192,6 +193,8 @@ class KalshiExecutionEngine:
             raise RuntimeError("this engine was closed; build a new one")
         self.preflight = await preflight(self.rest, self.settings.base_url, self._clock, self.options.max_clock_skew_s)
         self._submit.auth_failure = None
+        # Order entry's headers are signed ahead (the body is not signed): no RSA on an order's path.
+        self._signer.presign("POST", urlsplit(self.settings.base_url).path + ORDER_ENTRY_PATH)
         await self.reconciler.recover(datetime.now(UTC))
         if self.feed is not None and self.feed.error is not None:
             await self._stop_runner()  # the socket was refused (401) earlier: open a fresh one

@@ -15,6 +15,7 @@ from services.game_shard.config import GameShardSettings
 from services.game_shard.handlers import GameShardHandlers
 from services.game_shard.price_store import PriceRecorder
 from services.game_shard.pricing import price
+from services.game_shard.signal_outlet import SignalOutlet
 from shared.bus import keys
 from shared.messages import (
     AssignShard,
@@ -40,8 +41,9 @@ async def test_the_live_games_probability_uses_the_handed_off_prior(infra: Infra
     book = ShardBook()
     book.assign(AssignShard(shard_id="0", games=(game,)))
     handlers = GameShardHandlers(
-        GameShardSettings(), book, infra.store, infra.market_data, PriceRecorder(infra.pool, 60)
-    )
+        GameShardSettings(), book, infra.store, infra.market_data, PriceRecorder(infra.pool, 60),
+        outlet=SignalOutlet(infra.pool, infra.redis, 60.0),
+    )  # fmt: skip
     line = PregameLine(
         game_id=GAME,
         home_prob=0.78,
