@@ -81,6 +81,7 @@ class MemoryOrderJournal:
 
     def __init__(self) -> None:
         self._entries: dict[str, JournalEntry] = {}
+        self._committed: dict[tuple[str, date], Decimal] = {}  # (venue, UTC day) -> notional not refused
 
     async def record(self, venue: str, request: OrderRequest, venue_order_id: str | None = None) -> JournalEntry:
         existing = self._entries.get(request.client_order_id)
@@ -120,17 +121,20 @@ class MemoryOrderJournal:
         return [e for e in self._entries.values() if e.venue == venue and e.state in _OPEN]
 
     async def committed_notional(self, venue: str, day: date) -> Decimal:
-        return sum(
-            (
-                e.notional
-                for e in self._entries.values()
-                if e.venue == venue and e.created_at.date() == day and e.state != "refused"
-            ),
-            Decimal(0),
-        )
+        return self._committed.get((venue, day), Decimal(0))
 
     def _store(self, entry: JournalEntry) -> None:
+        old = self._entries.get(entry.client_order_id)
+        if old is not None:
+            self._count(old, -1)
         self._entries[entry.client_order_id] = entry
+        self._count(entry, 1)
+
+    def _count(self, entry: JournalEntry, sign: int) -> None:
+        """Keep the day's committed notional as entries come and change (an order read once, not per check)."""
+        if entry.state != "refused":
+            key = (entry.venue, entry.created_at.date())
+            self._committed[key] = self._committed.get(key, Decimal(0)) + sign * entry.notional
 
 
 class FileOrderJournal(MemoryOrderJournal):

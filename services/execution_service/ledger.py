@@ -81,12 +81,12 @@ class OrderContext:
 
 
 async def persist_before_send(conn: Any, ctx: OrderContext) -> str | None:
-    """Write the order as ``submitted`` before it leaves the process; return the status it already had."""
-    existing = await conn.fetchval("SELECT status FROM orders WHERE client_order_id = $1", ctx.client_order_id)
-    if existing is not None:
-        return str(existing)
-    # RETURNING tells whether this insert won: a row written meanwhile (reconciliation expiring the intent)
-    # is returned as the status it already had, so the caller never sends an intent closed elsewhere.
+    """Write the order as ``submitted`` before it leaves the process; return the status it already had.
+
+    The insert comes first (one round trip for a new order, the common case). RETURNING tells whether it
+    won: a row written earlier (a redelivery, or reconciliation expiring the intent) is returned as the
+    status it already had, so the caller never sends an intent closed elsewhere.
+    """
     inserted = await conn.fetchval(
         """INSERT INTO orders (client_order_id, intent_id, venue, game_id, market_id, outcome_id, side, limit_price,
                quantity, status, paper, correlation_id, time_in_force)

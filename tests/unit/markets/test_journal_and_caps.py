@@ -130,3 +130,17 @@ async def test_the_daily_cap_counts_what_was_already_sent_today() -> None:
     assert [r.client_order_id for r in inner.sent] == ["ok0", "ok1"]
     # A retry of an order already journalled is not re-counted against the cap.
     assert isinstance(await engine.submit(_request("ok0", price="0.50", qty="40")), Accepted)
+
+
+async def test_committed_notional_follows_each_entry_as_it_changes(tmp_path: Path) -> None:
+    journal = FileOrderJournal(tmp_path / "j.jsonl")
+    today = datetime.now(UTC).date()
+    for coid in ("a", "b", "c"):
+        await journal.record("kalshi", _request(coid))  # $5.00 each
+    await journal.record("polymarket", _request("p"))
+    await journal.mark("b", "refused", note="venue said no")  # never at the venue: no longer committed
+    await journal.mark("a", "acked", venue_order_id="v-a")  # still committed, counted once
+    assert await journal.committed_notional("kalshi", today) == D("10.00")
+    assert await journal.committed_notional("polymarket", today) == D("5.00")
+    reopened = FileOrderJournal(tmp_path / "j.jsonl")  # the same figure replayed from the file
+    assert await reopened.committed_notional("kalshi", today) == D("10.00")
