@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from services.cli.parsers.replay import DEFAULT_DATA  # noqa: E402
+from services.cli.replay.command import database_name  # noqa: E402
 from services.cli.replay.day import game_days, largest_days  # noqa: E402
 
 DEFAULT_SPORTS = ("nba", "nhl", "nfl", "epl", "mlb")
@@ -135,7 +136,7 @@ def main() -> int:
     else:
         day = args.date
         chosen = f"{day}, as asked"
-    run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="arbees-bench-replay-")) / "run"
+    run_dir = args.run_dir or Path(tempfile.mkdtemp(prefix="arbees-bench-replay-")) / f"day-{day.isoformat()}"
     print(f"day: {chosen}")
     argv = [sys.executable, "-m", "services.cli.main", "replay", "--date", day.isoformat(), "--sports", *args.sports]
     argv += ["--venues", "sim", "--speed", f"{args.speed:g}", "--seed", str(args.seed), "--json"]
@@ -144,7 +145,7 @@ def main() -> int:
     print("running: arbees " + " ".join(argv[3:]))
     started = time.perf_counter()
     with subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True) as child:
-        sampler = CpuSampler(child.pid, "arbees_replay_" + run_dir.name.replace("-", "_"))
+        sampler = CpuSampler(child.pid, database_name(run_dir).rsplit("_", 1)[0] + "_")
         sampler.start()
         assert child.stdout is not None
         lines = [line.rstrip("\n") for line in child.stdout]

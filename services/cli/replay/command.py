@@ -23,6 +23,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -88,6 +90,17 @@ async def run(args: argparse.Namespace) -> int:
 
     summary = await replay.run(args.timeout_s, after=report)
     return 0 if summary["ledger_ok"] else 1
+
+
+def database_name(run_dir: Path) -> str:
+    """A new database's name on the embedded server for a run in ``run_dir``: ``arbees_replay_<run dir>_<random>``.
+
+    Random, not only the run directory's name: two runs in directories of the same name (``--run-dir x/run``,
+    ``--run-dir y/run``) must not share a database (the second would find the first's games, messages and
+    fills, and report them as its own).
+    """
+    stem = re.sub(r"[^a-z0-9]+", "_", run_dir.name.lower())[:32].strip("_")
+    return f"arbees_replay_{stem}_{secrets.token_hex(4)}"
 
 
 class Replay:
@@ -192,7 +205,7 @@ class Replay:
         if self.base.database_url is not None:
             self.database_url = self.base.database_url.get_secret_value()
         else:
-            name = "arbees_replay_" + self.run_dir.name.replace("-", "_")
+            name = database_name(self.run_dir)
             self.database_url = await embedded_database_url(self.base.data_dir, name)
         pool = await create_pool(self.database_url, max_size=2)
         try:

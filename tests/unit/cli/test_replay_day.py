@@ -11,6 +11,7 @@ import pytest
 
 from markets.sim.replay import load_replay
 from services.cli.main import build_parser
+from services.cli.replay.command import database_name
 from services.cli.replay.day import game_day, game_days, parse_day, write_day_folder
 from services.cli.replay.lag import percentiles
 from services.cli.replay.plan import ReplayPlan
@@ -109,3 +110,11 @@ def test_the_replay_command_takes_a_date() -> None:
 def test_lag_percentiles_are_nearest_rank() -> None:
     assert percentiles([]) == {"n": 0, "p50": None, "p90": None, "max": None}
     assert percentiles([float(v) for v in range(1, 11)]) == {"n": 10, "p50": 5.0, "p90": 9.0, "max": 10.0}
+
+
+def test_runs_in_directories_of_the_same_name_get_databases_of_their_own(tmp_path: Path) -> None:
+    first, second = database_name(tmp_path / "a" / "run"), database_name(tmp_path / "b" / "run")
+    assert first != second
+    assert first.startswith("arbees_replay_run_") and second.startswith("arbees_replay_run_")
+    long = database_name(tmp_path / ("Day-2017-12-23 " * 10))
+    assert len(long) <= 63 and long.replace("_", "").isalnum() and long == long.lower()
