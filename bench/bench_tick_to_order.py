@@ -121,8 +121,9 @@ async def _wait_healthy(redis: aioredis.Redis, fleet: Fleet, timeout_s: float = 
     raise RuntimeError(f"the fleet did not report healthy within {timeout_s}s (logs in {fleet.run_dir})")
 
 
-async def _quiet(pool: asyncpg.Pool, redis: aioredis.Redis, timeout_s: float = 120.0) -> bool:
-    """Wait until nothing is waiting: no unsent outbox row, no pending or unread stream entry, no order in flight."""
+async def _quiet(fleet: Fleet, pool: asyncpg.Pool, redis: aioredis.Redis, timeout_s: float = 120.0) -> bool:
+    """Wait until nothing is waiting: no unsent outbox row, no pending or unread stream entry, no order in flight,
+    and every order's fills read back from the venue (so no fill is still to come)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         outbox = await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
@@ -133,7 +134,7 @@ async def _quiet(pool: asyncpg.Pool, redis: aioredis.Redis, timeout_s: float = 1
                 continue
             for group in await redis.xinfo_groups(stream):
                 waiting += int(group["pending"]) + int(group.get("lag") or 0)
-        if outbox == 0 and inflight == 0 and waiting == 0:
+        if outbox == 0 and inflight == 0 and waiting == 0 and not await venue_problems(fleet, pool):
             return True
         await asyncio.sleep(0.5)
     return False
@@ -186,7 +187,7 @@ async def run_fleet(args: argparse.Namespace, run_dir: Path, redis_url: str) -> 
         driver = Driver(MarketDataBus(redis), tickers, args.signal_share)
         await driver.set_up()
         achieved = await driver.run(args.rate, args.duration_s)
-        quiet = await _quiet(pool, redis)
+        quiet = await _quiet(fleet, pool, redis)
         alive = not fleet.dead()
         codes = await fleet.stop_services()
         report = await check_ledger(pool, redis)

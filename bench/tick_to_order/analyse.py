@@ -94,10 +94,14 @@ def chains(traces: Traces, published: dict[str, int]) -> list[Chain]:
         "intent": traces.stage(SUBMIT_XADD),
         "intent_read": traces.stage(keys.ORDER_SUBMIT),
         "sending": traces.stage("order.sending"),
+        "checked": traces.stage("kalshi.checked"),
+        "journalled": traces.stage("kalshi.journalled"),
+        "request": traces.stage("kalshi.request"),
         "venue": traces.stage("venue.received"),
     }
     by_key = {"tick_received": "tick", "signal": "signal", "signal_read": "signal", "intent": "submit",
-              "intent_read": "submit", "sending": "order", "venue": "order"}  # fmt: skip
+              "intent_read": "submit", "sending": "order", "venue": "order", "checked": "order",
+              "journalled": "order", "request": "order"}  # fmt: skip
     for tick, signals in tick_signal.items():
         if tick not in published:
             continue
@@ -129,6 +133,10 @@ DETAIL = (
     ("intent -> execution read it", "intent", "intent_read"),
     ("execution read it -> engine sends", "intent_read", "sending"),
     ("engine sends -> venue", "sending", "venue"),
+    ("   engine: checks (market, balance)", "sending", "checked"),
+    ("   engine: journal (fsync)", "checked", "journalled"),
+    ("   engine: to the HTTP request", "journalled", "request"),
+    ("   HTTP request -> venue", "request", "venue"),
 )
 
 

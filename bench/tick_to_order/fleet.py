@@ -150,7 +150,9 @@ class Fleet:
     async def stop_services(self) -> dict[str, int | None]:
         """Stop the services upstream first (what one sends on is consumed by the next); each drains and writes
         its stamps. Their exit codes."""
-        return {child.name: await child.stop(timeout_s=60) for child in self.children[1:]}
+        # The position tracker first: it is the only source of new signals (exits) once the driver stops.
+        services = sorted(self.children[1:], key=lambda c: c.name != "position_tracker")
+        return {child.name: await child.stop(timeout_s=60) for child in services}
 
     async def stop(self) -> dict[str, int | None]:
         """Stop the services, then the simulator (which writes its stamps); every exit code."""

@@ -49,6 +49,7 @@ from markets.kalshi.ratelimit import CANCEL_COST, LEGACY_MUTATION_COST, READ_COS
 from markets.kalshi.retry import Backoff, CallKind
 from shared.errors import Ambiguous, Retryable, VenueError
 from shared.prices import ONE, ZERO, PriceError
+from shared.tracing import TRACE
 
 M = TypeVar("M", bound=BaseModel)
 TimeInForce = Literal["good_till_canceled", "immediate_or_cancel", "fill_or_kill"]
@@ -373,6 +374,7 @@ class KalshiRestClient:
         if exchange_index is not None:
             body["exchange_index"] = exchange_index
         try:
+            TRACE.stamp("kalshi.request", client_order_id)
             raw = await self._call(
                 "POST", ORDER_ENTRY_PATH, w.CreateOrderV2Response,
                 kind=CallKind.CREATE, body=body, cost=WRITE_COST,

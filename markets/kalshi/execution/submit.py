@@ -52,6 +52,7 @@ from markets.kalshi.rest import KalshiRestClient
 from shared.errors import Ambiguous, AuthOrClock, Retryable, VenueError
 from shared.errors import Rejected as VenueRejected
 from shared.orders.state import TERMINAL, OrderStatus
+from shared.tracing import TRACE
 
 log = logging.getLogger(__name__)
 _NOT_FOUND_CODES = frozenset({"not_found", "market_not_found"})
@@ -112,7 +113,9 @@ class SubmitPath:
                 checked = await self._pre_send(request)
                 if isinstance(checked, Rejected):
                     return checked
+                TRACE.stamp("kalshi.checked", cid)
                 entry = await self.journal.record(VENUE, request)
+                TRACE.stamp("kalshi.journalled", cid)
                 self.tracker.track(_tracked(request))
                 return await self._send(request, entry.created_at, checked.exchange_index)
         finally:
