@@ -5,7 +5,8 @@ follows it (``sent`` → ``acked``/``unknown`` → ``final``). After a crash, :m
 lists what may be at the venue without our knowing, so the engine resolves it from venue evidence
 instead of sending it again. The journal also answers the day's committed notional for live caps.
 
-:class:`FileOrderJournal` appends JSON lines and fsyncs each (durable across restarts, one file per
+:class:`FileOrderJournal` appends JSON lines, fsyncing each new order before it may be sent (durable across
+restarts; later changes ride on the next fsync, see :meth:`FileOrderJournal.mark`; one file per
 engine account); :class:`MemoryOrderJournal` is for paper trading and tests. The execution service
 keeps its own ledger in PostgreSQL on top.
 """
@@ -138,7 +139,7 @@ class MemoryOrderJournal:
 
 
 class FileOrderJournal(MemoryOrderJournal):
-    """A journal persisted as JSON lines (one line per change, fsynced), replayed on open."""
+    """A journal persisted as JSON lines (one line per change; new orders fsynced), replayed on open."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -151,27 +152,35 @@ class FileOrderJournal(MemoryOrderJournal):
         self._lock = asyncio.Lock()
 
     async def record(self, venue: str, request: OrderRequest, venue_order_id: str | None = None) -> JournalEntry:
+        """Write the new entry down and fsync it before returning: only then may the order be sent."""
         async with self._lock:
             existing = await MemoryOrderJournal.get(self, request.client_order_id)
             if existing is not None:
                 return existing
             entry = await super().record(venue, request, venue_order_id)
-            await asyncio.to_thread(self._append, entry)
+            await asyncio.to_thread(self._append, entry, True)
             return entry
 
     async def mark(
         self, client_order_id: str, state: JournalState, venue_order_id: str | None = None, note: str | None = None
     ) -> JournalEntry:
+        """Write a change down without waiting for the disk (the next ``record``'s fsync takes it along).
+
+        A process crash loses nothing written (it is in the page cache); a machine crash may lose a mark,
+        which is safe: the entry is then still open at start-up and the engine resolves it from the venue,
+        as it does any order whose answer it never saw.
+        """
         async with self._lock:
             entry = await super().mark(client_order_id, state, venue_order_id, note)
-            await asyncio.to_thread(self._append, entry)
+            await asyncio.to_thread(self._append, entry, False)
             return entry
 
-    def _append(self, entry: JournalEntry) -> None:
+    def _append(self, entry: JournalEntry, durable: bool) -> None:
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(_encode(entry) + "\n")
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
 
 
 def _encode(entry: JournalEntry) -> str:
