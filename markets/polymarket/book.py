@@ -6,18 +6,29 @@ not ``FRESH`` must not be priced from: :meth:`LocalBook.to_market_price` refuses
 
 The hash also covers metadata a WS ``book`` frame does not carry (``min_order_size``, ``neg_risk``), so
 a book learns them from a REST snapshot (``GET /book``) before its hashes can be checked.
+
+Updates are in place and cheap, since the price shard applies tens of thousands a second: each side
+keeps its prices sorted (bisect) beside the JSON text of every level as the hash serialises it, so a
+hash check joins cached fragments and runs SHA-1 once for both accepted forms (the newer form only
+appends ``last_trade_price``). :func:`markets.polymarket.hashing.candidate_hashes` stays the reference
+and the tests hold the two equal.
 """
 
 from __future__ import annotations
 
+import hashlib
+from bisect import bisect_left
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
+from json.encoder import encode_basestring
 
-from markets.polymarket.hashing import TextLevel, candidate_hashes
+from markets.polymarket.hashing import TextLevel
 from markets.polymarket.types import BookSnapshot, LastTradePriceEvent, Level, LevelChange, TickSizeChangeEvent
 from shared.messages.market_data import MarketPriceUpdated
+
+_DEFAULT_TICK = Decimal("0.01")
 
 
 class BookState(StrEnum):
@@ -31,6 +42,59 @@ class BookState(StrEnum):
 
 class BookNotFresh(RuntimeError):
     """Raised when a price is asked of a book that is not ``FRESH``."""
+
+
+def _json(text: str) -> str:
+    # The escaping json.dumps(..., ensure_ascii=False) uses, which is what the venue's hash covers.
+    return encode_basestring(text)
+
+
+class _Side:
+    """One side's levels by price, with the prices sorted ascending and each level's hash JSON beside it."""
+
+    __slots__ = ("levels", "prices", "fragments", "_text")
+
+    def __init__(self) -> None:
+        self.levels: dict[Decimal, Level] = {}
+        self.prices: list[Decimal] = []
+        self.fragments: list[bytes] = []
+        self._text: dict[bool, bytes] = {}
+
+    def replace(self, levels: Iterable[Level]) -> None:
+        self.levels = {lv.price: lv for lv in levels if lv.size > 0}
+        self.prices = sorted(self.levels)
+        self.fragments = [_fragment(self.levels[p]) for p in self.prices]
+        self._text = {}
+
+    def put(self, level: Level) -> None:
+        price = level.price
+        i = bisect_left(self.prices, price)
+        if price in self.levels:
+            self.fragments[i] = _fragment(level)
+        else:
+            self.prices.insert(i, price)
+            self.fragments.insert(i, _fragment(level))
+        self.levels[price] = level
+        self._text = {}
+
+    def remove(self, price: Decimal) -> None:
+        if self.levels.pop(price, None) is not None:
+            i = bisect_left(self.prices, price)
+            del self.prices[i]
+            del self.fragments[i]
+            self._text = {}
+
+    def text(self, descending: bool) -> bytes:
+        """The side as the hash serialises it: ``[{"price":..,"size":..},...]`` in wire order, UTF-8."""
+        text = self._text.get(descending)
+        if text is None:
+            text = b"[" + b",".join(reversed(self.fragments) if descending else self.fragments) + b"]"
+            self._text[descending] = text
+        return text
+
+
+def _fragment(level: Level) -> bytes:
+    return ('{"price":' + _json(level.price_text) + ',"size":' + _json(level.size_text) + "}").encode()
 
 
 class LocalBook:
@@ -50,8 +114,9 @@ class LocalBook:
         self.neg_risk: bool | None = None
         self.last_trade_price: str | None = None
         self.hash_mismatches = 0
-        self._bids: dict[Decimal, Level] = {}
-        self._asks: dict[Decimal, Level] = {}
+        self._bids = _Side()
+        self._asks = _Side()
+        self._hash_parts: tuple[tuple[str | bool | None, ...], bytes, bytes, bytes | None] | None = None
 
     # -- updates -------------------------------------------------------------------------------------
 
@@ -67,8 +132,8 @@ class LocalBook:
         self.neg_risk = snapshot.neg_risk if snapshot.neg_risk is not None else self.neg_risk
         if snapshot.last_trade_price is not None:
             self.last_trade_price = snapshot.last_trade_price
-        self._bids = {lv.price: lv for lv in snapshot.bids if lv.size > 0}
-        self._asks = {lv.price: lv for lv in snapshot.asks if lv.size > 0}
+        self._bids.replace(snapshot.bids)
+        self._asks.replace(snapshot.asks)
         self.timestamp_text = snapshot.timestamp_text
         self.hash = snapshot.hash
         return self._settle(self.verify((snapshot.hash,)) if snapshot.hash else None, full=True)
@@ -83,9 +148,9 @@ class LocalBook:
         for change in changes:
             side = self._bids if change.side == "BUY" else self._asks
             if change.level.size == 0:
-                side.pop(change.level.price, None)
+                side.remove(change.level.price)
             else:
-                side[change.level.price] = change.level
+                side.put(change.level)
             if change.hash:
                 hashes.append(change.hash)
         if timestamp_text:
@@ -121,47 +186,86 @@ class LocalBook:
     def wire_levels(self, side: str) -> list[TextLevel]:
         """Levels as the venue lists them: bids ascending, asks descending (worst to best)."""
         book = self._bids if side == "BUY" else self._asks
-        prices = sorted(book, reverse=side != "BUY")
-        return [(book[p].price_text, book[p].size_text) for p in prices]
+        prices = book.prices if side == "BUY" else reversed(book.prices)
+        return [(book.levels[p].price_text, book.levels[p].size_text) for p in prices]
 
     def expected_hashes(self) -> tuple[str, ...]:
-        """The hashes this book would have in both accepted forms; empty until metadata is known."""
+        """The hashes this book would have in both accepted forms; empty until metadata is known.
+
+        Equal to :func:`markets.polymarket.hashing.candidate_hashes` over :meth:`wire_levels` (older form
+        first, the newer one with ``last_trade_price`` when it is known), computed from cached text.
+        """
         if self.min_order_size is None or self.tick_size is None or self.neg_risk is None:
             return ()
-        return candidate_hashes(
-            market=self.market,
-            asset_id=self.asset_id,
-            timestamp=self.timestamp_text,
-            bids=self.wire_levels("BUY"),
-            asks=self.wire_levels("SELL"),
-            min_order_size=self.min_order_size,
-            tick_size=self.tick_size,
-            neg_risk=self.neg_risk,
-            last_trade_price=self.last_trade_price,
-        )
+        start, tail, newer = self._static_parts()
+        head = hashlib.sha1(
+            b"".join(
+                (
+                    start, _json(self.timestamp_text).encode(), b',"hash":"","bids":', self._bids.text(False),
+                    b',"asks":', self._asks.text(True), tail,
+                )
+            ),
+            usedforsecurity=False,
+        )  # fmt: skip
+        older = head.copy()
+        older.update(b"}")
+        if newer is None:
+            return (older.hexdigest(),)
+        head.update(newer)
+        return older.hexdigest(), head.hexdigest()
+
+    def _static_parts(self) -> tuple[bytes, bytes, bytes | None]:
+        # What changes only with the metadata: up to the timestamp, from min_order_size to neg_risk, and the
+        # newer form's last_trade_price suffix.
+        key = (self.market, self.asset_id, self.min_order_size, self.tick_size, self.neg_risk, self.last_trade_price)
+        if self._hash_parts is None or self._hash_parts[0] != key:
+            start = '{"market":' + _json(self.market) + ',"asset_id":' + _json(self.asset_id) + ',"timestamp":'
+            tail = (
+                ',"min_order_size":' + _json(self.min_order_size or "") + ',"tick_size":' + _json(self.tick_size or "")
+                + ',"neg_risk":' + ("true" if self.neg_risk else "false")
+            )  # fmt: skip
+            ltp = self.last_trade_price
+            newer = None if ltp is None else (',"last_trade_price":' + _json(ltp) + "}").encode()
+            self._hash_parts = (key, start.encode(), tail.encode(), newer)
+        return self._hash_parts[1], self._hash_parts[2], self._hash_parts[3]
 
     def verify(self, hashes: tuple[str, ...]) -> bool | None:
         """Whether the book matches one of ``hashes``; ``None`` when it cannot be checked yet."""
         expected = self.expected_hashes()
         if not expected:
             return None
-        return any(h in expected for h in hashes)
+        for h in hashes:
+            if h in expected:
+                return True
+        return False
 
     def best_bid(self) -> Level | None:
         """The highest bid, or ``None``."""
-        return self._bids[max(self._bids)] if self._bids else None
+        bids = self._bids
+        return bids.levels[bids.prices[-1]] if bids.prices else None
 
     def best_ask(self) -> Level | None:
         """The lowest ask, or ``None``."""
-        return self._asks[min(self._asks)] if self._asks else None
+        asks = self._asks
+        return asks.levels[asks.prices[0]] if asks.prices else None
 
     def same_levels(self, snapshot: BookSnapshot) -> bool:
         """True when ``snapshot`` has exactly this book's levels (timestamps ignored)."""
         bids = {lv.price: lv.size for lv in snapshot.bids if lv.size > 0}
         asks = {lv.price: lv.size for lv in snapshot.asks if lv.size > 0}
-        return bids == {p: lv.size for p, lv in self._bids.items()} and asks == {
-            p: lv.size for p, lv in self._asks.items()
+        return bids == {p: lv.size for p, lv in self._bids.levels.items()} and asks == {
+            p: lv.size for p, lv in self._asks.levels.items()
         }
+
+    def top_signature(self) -> tuple[str, Level | None, Level | None, str | None]:
+        """What :meth:`to_market_price` is made of (market, best bid, best ask, tick), cheap to compare.
+
+        Two equal signatures give tops that differ only in their ids and times.
+        """
+        bids, asks = self._bids, self._asks
+        bid = bids.levels[bids.prices[-1]] if bids.prices else None
+        ask = asks.levels[asks.prices[0]] if asks.prices else None
+        return (self.market, bid, ask, self.tick_size)
 
     def to_market_price(self) -> MarketPriceUpdated:
         """Top of book as a :class:`MarketPriceUpdated`; raises :class:`BookNotFresh` unless ``FRESH``."""
@@ -178,6 +282,6 @@ class LocalBook:
             best_ask=ask.price if ask else None,
             bid_size=bid.size if bid else None,
             ask_size=ask.size if ask else None,
-            tick_size=Decimal(self.tick_size) if self.tick_size else Decimal("0.01"),
+            tick_size=Decimal(self.tick_size) if self.tick_size else _DEFAULT_TICK,
             **extra,
         )

@@ -464,6 +464,13 @@ def market_message(raw: Any) -> MarketEvent | None:
     return parser(raw) if parser is not None else None
 
 
+# Field readers shared with :mod:`markets.polymarket.market_frames`, the fast decoder of the same messages.
+number = _req_dec
+optional_number = _dec
+side = _req_side
+optional_side = _side
+
+
 def market_frame(text: str) -> list[MarketEvent]:
     """A market-channel text frame (an object or an array of objects) -> events, in order.
 

@@ -2,10 +2,12 @@
 
 It is the only process that opens Polymarket's market WebSocket (in compose it runs behind the VPN
 sidecar). Books are kept by :class:`markets.polymarket.ws_market.MarketFeed` (REST snapshot, hash checks,
-freeze watchdog, re-snapshot); every change of a fresh book's top is published to Redis as a latest value
-(``market_price``, key ``polymarket:<condition>:<token>``), and every ``refresh_s`` the tops of fresh books
-are published again stamped now, so a reader can tell a quiet market from a dead feed by the top's age.
-A book that turns stale is published empty: nothing may be priced or filled from it.
+freeze watchdog, re-snapshot); a fresh book's top is published to Redis as a latest value (``market_price``,
+key ``polymarket:<condition>:<token>``) after it changes, the newest top per token once per batch
+(:class:`~services.polymarket_price_shard.publisher.TopPublisher`: one pipeline in flight, what changes
+meanwhile is the next batch), and every ``refresh_s`` the tops of fresh books are published again stamped
+now, so a reader can tell a quiet market from a dead feed by the top's age. A book that turns stale is
+published empty: nothing may be priced or filled from it.
 
 When the set of assigned tokens changes the feed is rebuilt for the new set (after a short debounce).
 """
@@ -25,12 +27,13 @@ from markets.polymarket.clob import ClobReader
 from markets.polymarket.config import PolymarketSettings
 from markets.polymarket.ws_market import MarketFeed
 from services.polymarket_price_shard.config import PriceShardSettings
+from services.polymarket_price_shard.publisher import TopPublisher, build_feed
 from services.polymarket_price_shard.tokens import tokens_of
 from shared.aio import wait_event
 from shared.bus import keys
 from shared.bus.pubsub import MarketDataBus
 from shared.config import load_settings
-from shared.messages import AssignShard, MarketPriceUpdated, utc_now
+from shared.messages import AssignShard, utc_now
 from shared.runtime.service import Service, ServiceContext
 
 log = logging.getLogger(__name__)
@@ -49,12 +52,14 @@ class PolymarketPriceShardService(Service):
         self.assignments: dict[str, AssignShard] = {}
         self.tokens: dict[str, str] = {}
         self.feed: MarketFeed | None = None
-        self.published = 0
+        self.publisher: TopPublisher | None = None
         self.rebuilds = 0
         self._changed = asyncio.Event()
 
     async def start(self, ctx: ServiceContext) -> None:
         bus = ctx.infra.market_data
+        self.publisher = publisher = TopPublisher(bus)
+        ctx.spawn(publisher.run(ctx.stopping), name="price_shard:publisher")
         subscribed = asyncio.Event()
         ctx.spawn(self._follow(ctx, bus, subscribed), name="price_shard:assignments")
         await subscribed.wait()
@@ -62,8 +67,8 @@ class PolymarketPriceShardService(Service):
             if isinstance(message, AssignShard):
                 self.assignments.setdefault(key, message)
         self._changed.set()
-        ctx.spawn(self._run_feeds(ctx, bus), name="price_shard:feed")
-        ctx.spawn(self._refresh(ctx, bus), name="price_shard:refresh")
+        ctx.spawn(self._run_feeds(ctx, publisher), name="price_shard:feed")
+        ctx.spawn(self._refresh(ctx, publisher), name="price_shard:refresh")
 
     async def _follow(self, ctx: ServiceContext, bus: MarketDataBus, subscribed: asyncio.Event) -> None:
         async for _topic, message in bus.subscribe((keys.SHARD_ASSIGNMENT,), ctx.stopping, subscribed=subscribed):
@@ -71,7 +76,7 @@ class PolymarketPriceShardService(Service):
                 self.assignments[message.shard_id] = message
                 self._changed.set()
 
-    async def _run_feeds(self, ctx: ServiceContext, bus: MarketDataBus) -> None:
+    async def _run_feeds(self, ctx: ServiceContext, publisher: TopPublisher) -> None:
         async with httpx.AsyncClient(timeout=self.venue.http_timeout_s) as http:
             reader = ClobReader(http, self.venue.clob_url)
             task: asyncio.Task[None] | None = None
@@ -94,27 +99,14 @@ class PolymarketPriceShardService(Service):
                     self.tokens = wanted
                     task = None
                     if wanted:
-                        self.feed = self._build_feed(reader, bus, wanted)
+                        self.feed = build_feed(self.venue, reader, wanted, publisher)
                         task = asyncio.create_task(self.feed.run(), name="price_shard:market-feed")
                         self.rebuilds += 1
                         log.info("following polymarket tokens", extra={"tokens": len(wanted)})
             finally:
                 await _cancel(task)
 
-    def _build_feed(self, reader: ClobReader, bus: MarketDataBus, tokens: dict[str, str]) -> MarketFeed:
-        async def on_price(top: MarketPriceUpdated) -> None:
-            await bus.publish(keys.MARKET_PRICE, top.key, top)
-            self.published += 1
-
-        async def on_state(asset_id: str, state: BookState) -> None:
-            if state is BookState.STALE:
-                empty = MarketPriceUpdated(venue="polymarket", market_id=tokens[asset_id], outcome_id=asset_id)
-                await bus.publish(keys.MARKET_PRICE, empty.key, empty)
-                log.warning("polymarket book stale: published empty", extra={"token": asset_id})
-
-        return MarketFeed(self.venue, reader, list(tokens), on_price=on_price, on_state=on_state)
-
-    async def _refresh(self, ctx: ServiceContext, bus: MarketDataBus) -> None:
+    async def _refresh(self, ctx: ServiceContext, publisher: TopPublisher) -> None:
         while not ctx.stopping.is_set():
             await wait_event(ctx.stopping, self.config.refresh_s)
             feed = self.feed
@@ -126,17 +118,21 @@ class PolymarketPriceShardService(Service):
                     continue
                 try:
                     top = book.to_market_price().model_copy(update={"ts_event": now, "message_id": uuid.uuid4()})
-                    await bus.publish(keys.MARKET_PRICE, top.key, top)
+                    publisher.put(book.asset_id, top)
                 except Exception:  # noqa: BLE001 - the next refresh tries again
                     log.exception("polymarket top refresh failed", extra={"token": book.asset_id})
 
     def health_details(self) -> dict[str, str | int | float | bool]:
         details = super().health_details()
         books = list(self.feed.books.values()) if self.feed else []
+        publisher = self.publisher
         details.update(
             tokens=len(self.tokens),
             fresh_books=sum(1 for b in books if b.state is BookState.FRESH),
-            published=self.published,
+            published=publisher.published if publisher else 0,
+            publish_batches=publisher.batches if publisher else 0,
+            publish_failures=publisher.failures if publisher else 0,
+            bad_messages=self.feed.stats.bad_messages if self.feed else 0,
             feed_rebuilds=self.rebuilds,
         )
         return details

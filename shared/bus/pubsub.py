@@ -1,7 +1,8 @@
 """Latest-value market data over Redis pub/sub.
 
 Publishing stores the payload under its key (``latest:<topic>:<key>`` and in the topic's hash) and
-publishes it on ``md:<topic>`` in one round trip. Pub/sub is at-most-once: a subscriber that is down
+publishes it on ``md:<topic>`` in one round trip (:meth:`MarketDataBus.publish_many` does so for a
+batch of keys in one round trip, for publishers that coalesce). Pub/sub is at-most-once: a subscriber that is down
 misses messages and recovers by reading the latest values, which is right for prices and game states
 and is why nothing carrying money goes this way. A subscription outlives Redis going away: it is made
 again with back-off and yields the latest values once more (see :meth:`MarketDataBus.subscribe`).
@@ -50,6 +51,25 @@ class MarketDataBus:
             pipe.set(keys.latest(topic, key), payload)
             pipe.hset(keys.latest_index(topic), key, payload)
             pipe.publish(keys.channel(topic), payload)
+            await pipe.execute()
+
+    async def publish_many(self, topic: str, items: Sequence[tuple[str, Message]]) -> None:
+        """:meth:`publish` for several ``(key, message)`` pairs in one round trip (one MULTI/EXEC).
+
+        Each message is stored as its key's latest value and broadcast on its own, exactly as
+        :meth:`publish` would, in order (a key given twice keeps its last message). For a high-rate
+        latest-value publisher that coalesces; nothing is sent when ``items`` is empty.
+        """
+        if not items:
+            return
+        payloads = [(key, encode(message)) for key, message in items]
+        latest = dict(payloads)
+        channel = keys.channel(topic)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.mset({keys.latest(topic, key): payload for key, payload in latest.items()})
+            pipe.hset(keys.latest_index(topic), mapping=latest)
+            for _key, payload in payloads:
+                pipe.publish(channel, payload)
             await pipe.execute()
 
     async def latest(self, topic: str, key: str) -> Message | None:
