@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 from json.encoder import encode_basestring
+from typing import Any
 
 from markets.polymarket.hashing import TextLevel
 from markets.polymarket.types import BookSnapshot, LastTradePriceEvent, Level, LevelChange, TickSizeChangeEvent
@@ -195,24 +196,28 @@ class LocalBook:
         Equal to :func:`markets.polymarket.hashing.candidate_hashes` over :meth:`wire_levels` (older form
         first, the newer one with ``last_trade_price`` when it is known), computed from cached text.
         """
-        if self.min_order_size is None or self.tick_size is None or self.neg_risk is None:
+        head = self._hash_head()
+        if head is None:
             return ()
-        start, tail, newer = self._static_parts()
-        head = hashlib.sha1(
-            b"".join(
-                (
-                    start, _json(self.timestamp_text).encode(), b',"hash":"","bids":', self._bids.text(False),
-                    b',"asks":', self._asks.text(True), tail,
-                )
-            ),
-            usedforsecurity=False,
-        )  # fmt: skip
-        older = head.copy()
-        older.update(b"}")
-        if newer is None:
-            return (older.hexdigest(),)
-        head.update(newer)
-        return older.hexdigest(), head.hexdigest()
+        newer_suffix = self._static_parts()[2]
+        newer = None
+        if newer_suffix is not None:
+            newer = head.copy()
+            newer.update(newer_suffix)
+        head.update(b"}")
+        return (head.hexdigest(),) if newer is None else (head.hexdigest(), newer.hexdigest())
+
+    def _hash_head(self) -> Any:
+        # SHA-1 over what both forms share: everything up to and including neg_risk.
+        if self.min_order_size is None or self.tick_size is None or self.neg_risk is None:
+            return None
+        start, tail, _newer = self._static_parts()
+        ts = self.timestamp_text
+        ts_json = b'"' + ts.encode() + b'"' if ts.isdigit() else _json(ts).encode()
+        text = b"".join(
+            (start, ts_json, b',"hash":"","bids":', self._bids.text(False), b',"asks":', self._asks.text(True), tail)
+        )
+        return hashlib.sha1(text, usedforsecurity=False)
 
     def _static_parts(self) -> tuple[bytes, bytes, bytes | None]:
         # What changes only with the metadata: up to the timestamp, from min_order_size to neg_risk, and the
@@ -230,14 +235,22 @@ class LocalBook:
         return self._hash_parts[1], self._hash_parts[2], self._hash_parts[3]
 
     def verify(self, hashes: tuple[str, ...]) -> bool | None:
-        """Whether the book matches one of ``hashes``; ``None`` when it cannot be checked yet."""
-        expected = self.expected_hashes()
-        if not expected:
+        """Whether the book matches one of ``hashes``; ``None`` when it cannot be checked yet.
+
+        Same answer as checking against :meth:`expected_hashes`; the newer form (the one the venue
+        sends since 2026) is tried first and the older one only if it did not match.
+        """
+        head = self._hash_head()
+        if head is None:
             return None
-        for h in hashes:
-            if h in expected:
+        newer_suffix = self._static_parts()[2]
+        if newer_suffix is not None:
+            newer = head.copy()
+            newer.update(newer_suffix)
+            if newer.hexdigest() in hashes:
                 return True
-        return False
+        head.update(b"}")
+        return head.hexdigest() in hashes
 
     def best_bid(self) -> Level | None:
         """The highest bid, or ``None``."""

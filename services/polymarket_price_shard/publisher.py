@@ -56,6 +56,10 @@ class TopPublisher:
         Pause before a batch that failed because Redis was away is tried again.
     same_top_every_s
         A book's top equal to its token's last published one is sent again only after this long.
+    publish_share, max_wait_s
+        Batch spacing: after a batch that took ``t`` seconds the next starts no sooner than
+        ``t / publish_share`` after it (a quick batch on a quiet feed: at once), and waits at most
+        ``max_wait_s`` beyond ``t``. The busier the loop, the longer a batch takes and gathers.
     """
 
     def __init__(
@@ -64,15 +68,17 @@ class TopPublisher:
         *,
         retry_s: float = 0.2,
         same_top_every_s: float = 1.0,
-        min_interval_s: float = 0.02,
+        publish_share: float = 0.25,
+        max_wait_s: float = 0.02,
         clock: Clock = time.monotonic,
     ) -> None:
         self._bus = bus
         self._retry_s = retry_s
         self._same_top_every_s = same_top_every_s
         self._clock = clock
-        self._min_interval_s = min_interval_s
-        self._last_batch = -min_interval_s
+        self._spacing = 1 / publish_share
+        self._max_wait_s = max_wait_s
+        self._next_batch = 0.0
         self._last: dict[str, tuple[Any, float]] = {}  # token -> (top's signature, when it was sent)
         self._pending: dict[str, Pending] = {}
         self._wake = asyncio.Event()
@@ -114,12 +120,14 @@ class TopPublisher:
         while not stopping.is_set():
             if not await wait_event(self._wake, poll_s):
                 continue
-            wait_s = self._last_batch + self._min_interval_s - self._clock()
-            if wait_s > 0:  # a busy feed: let this batch gather a little longer
+            wait_s = self._next_batch - self._clock()
+            if wait_s > 0:  # the last batch was slow (a busy feed): let this one gather a little longer
                 await asyncio.sleep(wait_s)
             self._wake.clear()
-            self._last_batch = self._clock()
+            started = self._clock()
             await self._send_pending()
+            took = self._clock() - started
+            self._next_batch = started + min(took * self._spacing, took + self._max_wait_s)
         if self._pending:
             await self._send_pending()
 

@@ -126,7 +126,7 @@ async def test_the_empty_top_of_a_stale_book_is_not_overtaken_by_its_older_top(r
 
 async def test_an_unchanged_top_is_sent_again_only_after_a_while(redis: Any) -> None:
     now = [100.0]
-    publisher = TopPublisher(MarketDataBus(redis), same_top_every_s=1.0, min_interval_s=0.0, clock=lambda: now[0])
+    publisher = TopPublisher(MarketDataBus(redis), same_top_every_s=1.0, clock=lambda: now[0])
     yes = _fresh_book(YES, "0.45")
     async with _running(publisher):
         for step in range(3):  # a change below the top each time

@@ -66,7 +66,9 @@ def test_hashes_and_levels_match_the_reference_through_random_changes() -> None:
                                                for p in sorted(model_bids)]  # fmt: skip
             assert book.wire_levels("SELL") == [(model_asks[p].price_text, model_asks[p].size_text)
                                                 for p in sorted(model_asks, reverse=True)]  # fmt: skip
-            assert book.expected_hashes() == _reference(book)
+            reference = _reference(book)
+            assert book.expected_hashes() == reference
+            assert all(book.verify((h,)) is True for h in reference) and book.verify(("0" * 40,)) is False
             best_bid, best_ask = book.best_bid(), book.best_ask()
             assert best_bid == (model_bids[max(model_bids)] if model_bids else None)
             assert best_ask == (model_asks[min(model_asks)] if model_asks else None)
