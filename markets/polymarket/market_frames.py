@@ -18,9 +18,11 @@ https://docs.polymarket.com/market-data/websocket/market-channel ; venues.md §2
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
 import orjson
@@ -47,6 +49,12 @@ class DecodedFrame:
     errors: list[WireError] = field(default_factory=list)
 
 
+MAX_NESTING = 1024  # orjson's own limit: deeper frames are refused without the stdlib parser
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_DEPTH_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
 class _Unusual(Exception):
     """The message is not in the plain shape: decode it on the exact path instead."""
 
@@ -70,7 +78,11 @@ def decode_market_frame(text: str | bytes) -> DecodedFrame:
             event = _fast_message(item)
         except _Unusual:
             if exact is None:
-                exact = _exact_items(text)
+                try:
+                    exact = _exact_items(text)
+                except WireError as e:
+                    out.errors.append(e)
+                    return out
             event = _exact_message(exact[index], out)
         except WireError as e:
             out.errors.append(e)
@@ -81,11 +93,19 @@ def decode_market_frame(text: str | bytes) -> DecodedFrame:
 
 
 def _exact_items(text: str | bytes) -> list[Any]:
-    decoded = parsing.loads(text)  # orjson read it, so this does too
+    try:
+        decoded = parsing.loads(text)
+    except RecursionError:  # nesting deeper than json's stack (orjson stops at 1024 levels)
+        raise WireError("JSON nested too deep") from None
     return decoded if isinstance(decoded, list) else [decoded]
 
 
 def _exact_frame(text: str | bytes, out: DecodedFrame) -> DecodedFrame:
+    # orjson refused the frame. The stdlib parser must not see deep nesting: it recurses on the C stack and,
+    # with the recursion limit py_ecc (under eth-account) raises to 100000, overflows it and kills the process.
+    if _nesting(text) > MAX_NESTING:
+        out.errors.append(WireError(f"JSON nested deeper than {MAX_NESTING}"))
+        return out
     try:
         items = _exact_items(text)
     except WireError as e:
@@ -98,12 +118,21 @@ def _exact_frame(text: str | bytes, out: DecodedFrame) -> DecodedFrame:
     return out
 
 
+def _nesting(text: str | bytes) -> int:
+    """The deepest ``[``/``{`` nesting outside strings (an over-estimate for malformed text)."""
+    plain = _STRINGS.sub("", text.decode(errors="replace") if isinstance(text, bytes) else text)
+    brackets = _NOT_BRACKETS.sub("", plain)
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
+
+
 def _exact_message(raw: Any, out: DecodedFrame) -> MarketEvent | None:
     try:
         return parsing.market_message(raw)
     except WireError as e:
         out.errors.append(e)
-        return None
+    except RecursionError:
+        out.errors.append(WireError("market message nested too deep"))
+    return None
 
 
 def _fast_message(raw: Any) -> MarketEvent | None:

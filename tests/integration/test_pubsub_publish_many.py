@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +17,12 @@ from tests.support import eventually
 pytestmark = pytest.mark.integration
 
 
+# Pub/sub channels are shared by every Redis database: our messages carry this run's market id.
+MARKET = f"0x{uuid.uuid4().hex}"
+
+
 def _price(outcome: str, bid: str) -> MarketPriceUpdated:
-    return MarketPriceUpdated(venue="polymarket", market_id="0xm", outcome_id=outcome, best_bid=Decimal(bid))
+    return MarketPriceUpdated(venue="polymarket", market_id=MARKET, outcome_id=outcome, best_bid=Decimal(bid))
 
 
 async def test_each_message_is_stored_and_broadcast_in_order_and_a_repeated_key_keeps_its_last(redis: Any) -> None:
@@ -28,7 +33,8 @@ async def test_each_message_is_stored_and_broadcast_in_order_and_a_repeated_key_
 
     async def collect() -> None:
         async for _topic, message in bus.subscribe((keys.MARKET_PRICE,), stopping, 0.05, subscribed):
-            received.append(message)
+            if isinstance(message, MarketPriceUpdated) and message.market_id == MARKET:
+                received.append(message)
 
     task = asyncio.create_task(collect())
     await subscribed.wait()

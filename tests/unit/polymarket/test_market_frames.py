@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -162,3 +163,20 @@ def test_a_malformed_message_in_a_burst_is_dropped_alone() -> None:
 def test_a_frame_that_is_not_json_is_one_error() -> None:
     decoded = decode_market_frame('{"event_type": "price_change",')
     assert decoded.events == [] and len(decoded.errors) == 1
+
+
+def test_json_nested_beyond_the_parsers_stacks_is_an_error_not_a_crash() -> None:
+    """Deep nesting never reaches the stdlib parser, which would overflow the C stack under a raised limit."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)  # what py_ecc (imported by eth-account) sets in every fleet process
+    try:
+        assert len(decode_market_frame("[" * 100_000 + "]" * 100_000).errors) == 1
+        assert len(decode_market_frame('{"a":' * 50_000 + "1" + "}" * 50_000).errors) == 1
+        deep_bids = {"event_type": "book", "market": MARKET, "asset_id": ASSET, "asks": []}
+        head = json.dumps([CHANGE]).removesuffix("]") + "," + json.dumps(deep_bids).removesuffix("}") + ',"bids":'
+        too_deep = decode_market_frame(head + "[" * 3000 + "]" * 3000 + "}]")  # beyond orjson: the whole frame
+        assert too_deep.events == [] and len(too_deep.errors) == 1
+        deep = decode_market_frame(head + "[" * 900 + "]" * 900 + "}]")  # parsed, but no book: that message
+        assert [type(e) for e in deep.events] == [PriceChangeEvent] and len(deep.errors) == 1
+    finally:
+        sys.setrecursionlimit(limit)
