@@ -140,6 +140,21 @@ async def _quiet(fleet: Fleet, pool: asyncpg.Pool, redis: aioredis.Redis, timeou
     return False
 
 
+def _cpu_seconds(fleet: Fleet) -> dict[str, float]:
+    """CPU time (user + system) of each process of the run so far, this one included (Linux ``/proc``)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = {"driver (this process)": os.getpid()}
+    pids.update({c.name: c.process.pid for c in fleet.children if c.process is not None and c.running})
+    out = {}
+    for name, pid in pids.items():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[name] = (int(fields[11]) + int(fields[12])) / ticks
+    return out
+
+
 async def venue_problems(fleet: Fleet, pool: asyncpg.Pool) -> list[str]:
     """Our orders against the simulator's own record: each order sent is there exactly once under its client
     order id, each order there has our row, and each filled quantity agrees (L1/L2 against the venue)."""
@@ -186,7 +201,12 @@ async def run_fleet(args: argparse.Namespace, run_dir: Path, redis_url: str) -> 
         await _wait_healthy(redis, fleet)
         driver = Driver(MarketDataBus(redis), tickers, args.signal_share)
         await driver.set_up()
+        before, started = _cpu_seconds(fleet), time.monotonic()
         achieved = await driver.run(args.rate, args.duration_s)
+        cpu = {
+            name: round((spent - before.get(name, 0.0)) / (time.monotonic() - started) * 100, 1)
+            for name, spent in _cpu_seconds(fleet).items()
+        }
         quiet = await _quiet(fleet, pool, redis)
         alive = not fleet.dead()
         codes = await fleet.stop_services()
@@ -211,6 +231,7 @@ async def run_fleet(args: argparse.Namespace, run_dir: Path, redis_url: str) -> 
             "edge_updates": len(driver.edges),
             "orders_traced": len(found),
             "orders": statuses,
+            "cpu_percent_of_one_core": cpu,
             "stages": stage_figures(found, STAGES),
             "detail": stage_figures(found, DETAIL),
             "quiet_after_run": quiet,
@@ -236,6 +257,10 @@ def _print(result: dict[str, Any]) -> None:
           f"{fleet_f['duration_s']}s; updates published {fleet_f['updates_published']}, dropped "
           f"{fleet_f['updates_dropped']}; edge updates {fleet_f['edge_updates']}, orders traced "
           f"{fleet_f['orders_traced']}; orders {fleet_f['orders']}")  # fmt: skip
+    print(
+        "CPU during the load, % of one core: "
+        + ", ".join(f"{k} {v}" for k, v in fleet_f["cpu_percent_of_one_core"].items())
+    )
     print(f"{'stage':40s} {'count':>7s} {'p50 ms':>8s} {'p99 ms':>8s} {'max ms':>8s}")
     for name, f in {**fleet_f["stages"], **{"  " + k: v for k, v in fleet_f["detail"].items()}}.items():
         print(f"{name:40s} {f['count']:7d} {f['p50_ms']:8.3f} {f['p99_ms']:8.3f} {f['max_ms']:8.3f}")

@@ -217,8 +217,8 @@ class ExecutionEngine(Protocol):
         """Our fills after ``since`` (or after ``cursor``), oldest first."""
         ...
 
-    async def positions(self) -> list[PositionReport]:
-        """Our positions at the venue."""
+    async def positions(self, market_id: str | None = None) -> list[PositionReport]:
+        """Our positions at the venue (in ``market_id`` only, when given: one read of one market)."""
         ...
 
     async def balance(self) -> BalanceReport:

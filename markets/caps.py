@@ -119,8 +119,8 @@ class CappedEngine:
     async def fills_since(self, since: datetime | None = None, cursor: str | None = None) -> FillPage:
         return await self.inner.fills_since(since, cursor)
 
-    async def positions(self) -> list[PositionReport]:
-        return await self.inner.positions()
+    async def positions(self, market_id: str | None = None) -> list[PositionReport]:
+        return await self.inner.positions(market_id)
 
     async def balance(self) -> BalanceReport:
         return await self.inner.balance()

@@ -139,7 +139,11 @@ class MemoryOrderJournal:
 
 
 class FileOrderJournal(MemoryOrderJournal):
-    """A journal persisted as JSON lines (one line per change; new orders fsynced), replayed on open."""
+    """A journal persisted as JSON lines (one line per change; new orders fsynced), replayed on open.
+
+    New orders are group-committed: those recorded while a write is on its way to the disk go together
+    in the next write and share its fsync, so orders placed side by side do not queue behind one fsync each.
+    """
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -150,6 +154,10 @@ class FileOrderJournal(MemoryOrderJournal):
                 if line.strip():
                     super()._store(_decode(line))
         self._lock = asyncio.Lock()
+        self._batch: list[str] = []
+        self._batch_done: asyncio.Future[None] | None = None
+        self._flusher: asyncio.Task[None] | None = None
+        self.fsyncs = 0
 
     async def record(self, venue: str, request: OrderRequest, venue_order_id: str | None = None) -> JournalEntry:
         """Write the new entry down and fsync it before returning: only then may the order be sent."""
@@ -158,8 +166,9 @@ class FileOrderJournal(MemoryOrderJournal):
             if existing is not None:
                 return existing
             entry = await super().record(venue, request, venue_order_id)
-            await asyncio.to_thread(self._append, entry, True)
-            return entry
+            durable = self._enqueue(_encode(entry) + "\n")
+        await durable
+        return entry
 
     async def mark(
         self, client_order_id: str, state: JournalState, venue_order_id: str | None = None, note: str | None = None
@@ -172,15 +181,41 @@ class FileOrderJournal(MemoryOrderJournal):
         """
         async with self._lock:
             entry = await super().mark(client_order_id, state, venue_order_id, note)
-            await asyncio.to_thread(self._append, entry, False)
+            await asyncio.to_thread(self._write, [_encode(entry) + "\n"], False)
             return entry
 
-    def _append(self, entry: JournalEntry, durable: bool) -> None:
+    def _enqueue(self, line: str) -> asyncio.Future[None]:
+        self._batch.append(line)
+        if self._batch_done is None:
+            self._batch_done = asyncio.get_running_loop().create_future()
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush(), name="journal-fsync")
+        return self._batch_done
+
+    async def _flush(self) -> None:
+        try:
+            while self._batch:
+                lines, done = self._batch, self._batch_done
+                self._batch, self._batch_done = [], None
+                assert done is not None
+                try:
+                    await asyncio.to_thread(self._write, lines, True)
+                except BaseException as e:  # every order of the batch fails to record: none is sent
+                    done.set_exception(e)
+                    if not isinstance(e, Exception):
+                        raise
+                else:
+                    done.set_result(None)
+        finally:
+            self._flusher = None
+
+    def _write(self, lines: list[str], durable: bool) -> None:
         with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(_encode(entry) + "\n")
+            handle.write("".join(lines))
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
+                self.fsyncs += 1
 
 
 def _encode(entry: JournalEntry) -> str:

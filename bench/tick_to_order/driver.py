@@ -5,7 +5,8 @@ and publishes its win probability, which the driver reads back. Each price updat
 Kalshi top. Most keep the ask above the model's value (no edge); a share (``signal_share``) drops the ask
 well below it, which is an edge the shard signals on and the risk gate approves. The simulator's makers
 quote lower still, so the immediate-or-cancel orders fill. Updates are paced against the monotonic clock
-(a late batch is sent at once, never skipped) and each is stamped just before it is published.
+(a late batch is sent at once, never skipped); a batch (every 5 ms) goes out in one round trip, as the
+price shard publishes, and its updates are stamped just before it is sent.
 """
 
 from __future__ import annotations
@@ -114,14 +115,17 @@ class Driver:
             wait = due - time.monotonic_ns()
             if wait > 0:
                 await asyncio.sleep(wait / 1e9)
+            tops = []
             for _ in range(min(batch, total - sent)):
                 i = sent % len(self.tickers)
                 edge = rng.random() < self.signal_share
                 top = self.top(i, edge)
-                mid = str(top.message_id)
                 if edge:
-                    self.edges.add(mid)
-                self.published[mid] = time.monotonic_ns()
-                await self.bus.publish(keys.MARKET_PRICE, top.key, top)
+                    self.edges.add(str(top.message_id))
+                tops.append(top)
                 sent += 1
+            at = time.monotonic_ns()  # one round trip for the batch, as the price shard publishes
+            for top in tops:
+                self.published[str(top.message_id)] = at
+            await self.bus.publish_many(keys.MARKET_PRICE, [(top.key, top) for top in tops])
         return sent / ((time.monotonic_ns() - start) / 1e9)

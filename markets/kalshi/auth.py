@@ -128,7 +128,7 @@ class KalshiSigner:
         self.presigned_used += 1
         return found
 
-    def presign(self, method: str, path: str, depth: int = 2) -> None:
+    def presign(self, method: str, path: str, depth: int = 4) -> None:
         """Keep ``depth`` header sets for ``method path`` made ahead (call from the event loop)."""
         target = (method.upper(), urlsplit(path).path)
         self._ready.setdefault(target, deque())

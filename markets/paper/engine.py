@@ -401,9 +401,9 @@ class PaperTradingEngine:
         fills = [f for f in self._fills[start:] if since is None or f.ts > since]
         return FillPage(tuple(fills), cursor=str(len(self._fills)))
 
-    async def positions(self) -> list[PositionReport]:
-        """Every non-zero paper position (Kalshi: one side per market, netted)."""
-        return self._account.positions()
+    async def positions(self, market_id: str | None = None) -> list[PositionReport]:
+        """Every non-zero paper position (Kalshi: one side per market, netted), or those in ``market_id``."""
+        return [p for p in self._account.positions() if market_id in (None, p.market_id)]
 
     async def balance(self) -> BalanceReport:
         """Paper cash; ``available`` excludes what open orders reserve."""

@@ -119,7 +119,8 @@ async def _reduce_only_problem(cmd: SubmitOrder, engine: ExecutionEngine) -> str
     if cmd.side != "sell":
         return "a reduce-only order must sell"
     wanted = (cmd.market_id, cmd.outcome_id)
-    held = sum((p.quantity for p in await engine.positions() if (p.market_id, p.outcome_id) == wanted), Decimal(0))
+    positions = await engine.positions(cmd.market_id)
+    held = sum((p.quantity for p in positions if (p.market_id, p.outcome_id) == wanted), Decimal(0))
     if cmd.quantity > held:
         return f"sells {cmd.quantity} of {cmd.market_id}/{cmd.outcome_id} but the venue shows {held} held"
     return None

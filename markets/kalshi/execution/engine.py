@@ -321,9 +321,9 @@ class KalshiExecutionEngine:
         """Fills after ``since`` or after ``cursor``, oldest first, with a cursor to continue from."""
         return await self.queries.fills_since(since, cursor)
 
-    async def positions(self) -> list[PositionReport]:
-        """Open positions (``position_fp`` > 0 → YES contracts, < 0 → NO contracts)."""
-        return await self.queries.positions()
+    async def positions(self, market_id: str | None = None) -> list[PositionReport]:
+        """Open positions (``position_fp`` > 0 → YES contracts, < 0 → NO contracts); ``ticker``-filtered when given."""
+        return await self.queries.positions(market_id)
 
     async def balance(self) -> BalanceReport:
         """Cash available to trade and, as ``total``, cash plus the venue's portfolio value (dollars)."""

@@ -211,8 +211,9 @@ class OrderQueries:
 
     # -- positions and balance -------------------------------------------------------------------
 
-    async def positions(self) -> list[PositionReport]:
-        """Open positions: positive ``position_fp`` is YES contracts, negative NO contracts."""
+    async def positions(self, market_id: str | None = None) -> list[PositionReport]:
+        """Open positions: positive ``position_fp`` is YES contracts, negative NO contracts (one market's, when
+        ``market_id`` is given: the venue filters by ``ticker``)."""
         return [
             PositionReport(
                 market_id=pos.ticker,
@@ -222,7 +223,7 @@ class OrderQueries:
                 realized_pnl=pos.realized_pnl,
                 fees_paid=pos.fees_paid,
             )
-            async for pos in paginate(self.rest.list_positions, count_filter="position", limit=1000)
+            async for pos in paginate(self.rest.list_positions, count_filter="position", limit=1000, ticker=market_id)
             if pos.position != 0
         ]
 

@@ -522,11 +522,12 @@ class PolymarketExecutionEngine:
         await self._publish(updates)
         return page
 
-    async def positions(self) -> list[PositionReport]:
-        """Shares held of every token we traded (venue ``CONDITIONAL`` balances), with cost and fees."""
+    async def positions(self, market_id: str | None = None) -> list[PositionReport]:
+        """Shares held of every token we traded (venue ``CONDITIONAL`` balances), with cost and fees; those of
+        ``market_id`` only, when given."""
         positions, updates = await account.read_positions(self._trader, self._tracker)
         await self._publish(updates)
-        return positions
+        return [p for p in positions if market_id in (None, p.market_id)]
 
     async def balance(self) -> BalanceReport:
         """pUSD: the wallet balance (``total``) and what open BUY orders leave of it (``available``)."""

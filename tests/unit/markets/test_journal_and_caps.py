@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -94,7 +95,7 @@ class _Recording:
     async def fills_since(self, since: datetime | None = None, cursor: str | None = None) -> FillPage:
         return FillPage(())
 
-    async def positions(self) -> list[PositionReport]:
+    async def positions(self, market_id: str | None = None) -> list[PositionReport]:
         return []
 
     async def balance(self) -> BalanceReport:
@@ -144,3 +145,12 @@ async def test_committed_notional_follows_each_entry_as_it_changes(tmp_path: Pat
     assert await journal.committed_notional("polymarket", today) == D("5.00")
     reopened = FileOrderJournal(tmp_path / "j.jsonl")  # the same figure replayed from the file
     assert await reopened.committed_notional("kalshi", today) == D("10.00")
+
+
+async def test_orders_recorded_side_by_side_share_fsyncs_and_all_are_durable(tmp_path: Path) -> None:
+    journal = FileOrderJournal(tmp_path / "j.jsonl")
+    entries = await asyncio.gather(*(journal.record("kalshi", _request(f"o{i}")) for i in range(20)))
+    assert [e.client_order_id for e in entries] == [f"o{i}" for i in range(20)]
+    assert 1 <= journal.fsyncs < 20  # grouped: the orders that arrived during a write went in the next one
+    reopened = FileOrderJournal(tmp_path / "j.jsonl")
+    assert {e.client_order_id for e in await reopened.unresolved("kalshi")} == {f"o{i}" for i in range(20)}
