@@ -27,7 +27,7 @@ class SignalProcessorSettings(ArbeesSettings):
     max_contracts_per_order: int = Field(default=1_000, gt=0)
     min_edge_cents: int = Field(default=1, ge=0)
     risk_refresh_s: float = Field(
-        default=0.5, ge=0, description="re-read positions, fills and P&L this often (0: before every decision)"
+        default=1.0, ge=0, description="re-read positions, fills and P&L this often (0: before every decision)"
     )
     risk_max_age_s: float = Field(
         default=10.0, gt=0, description="a decision first re-reads the figures when they are older than this"
