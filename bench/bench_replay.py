@@ -198,6 +198,9 @@ def report(
     print(
         f"ledger check                : {'ok' if summary['ledger_ok'] else 'FAILED ' + str(summary['ledger_problems'])}"
     )
+    codes = summary.get("fleet_exit_codes", {})
+    unclean = {name: c for name, c in codes.items() if c != 0}
+    print(f"fleet stopped cleanly       : {'yes' if not unclean else 'NO, exit codes ' + str(unclean)}")
     print(
         f"kept up                     : {'yes' if kept_up else 'NO'} (settled in time "
         f"{summary.get('settled_in_time')}, state lag p90 {state_p90:.2f} s <= {KEPT_UP_STATE_LAG_S:g})"
@@ -225,6 +228,7 @@ def report(
         "kept_up": kept_up,
         "fills": summary["fills"],
         "signals": summary["signals"],
+        "fleet_exit_codes": codes,
         "cpu_s": cpu,
         "exit_code": code,
     }

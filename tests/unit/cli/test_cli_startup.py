@@ -144,9 +144,13 @@ def test_a_deferred_command_is_listed_with_the_help_its_module_gives_it() -> Non
             assert real == help_text, name
 
 
-def test_a_configuration_error_exits_2_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["replay", "--shards", "0"]) == 2
-    assert "configuration error: --shards" in capsys.readouterr().err
+def test_a_configuration_error_exits_2_naming_it(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ARBEES_HEARTBEAT_INTERVAL_S", "lots")  # refused before anything is opened
+    assert cli.main(["halt", "--reason", "a test"]) == 2
+    err = capsys.readouterr().err
+    assert "configuration error" in err and "ARBEES_HEARTBEAT_INTERVAL_S" in err
 
 
 def test_an_unknown_command_is_refused() -> None:
