@@ -178,10 +178,11 @@ class Replay:
             self.marks["first_start"] = start_at + min(g.start_offset_s for g in self.plan.games) / self.plan.speed
             self.marks["last_end"] = end_at
             day = f" (every one played on {self.plan.day.isoformat()})" if self.plan.day else ""
+            first_in = self.marks["first_start"] - time.time()
+            first = f"first starts in {first_in:.0f} s" if first_in >= 0 else f"first started {-first_in:.0f} s ago"
             self.say(
                 f"[replay]  {len(self.plan.games)} recorded games of {', '.join(self.plan.leagues)}{day} at "
-                f"{self.plan.speed:g}x; first starts in {self.plan.lead_s:.0f} s, last ends in "
-                f"{end_at - time.time():.0f} s"
+                f"{self.plan.speed:g}x; {first}, last ends in {end_at - time.time():.0f} s"
             )
             for line in await self.dashboard.announce_lines():
                 self.say(line)
