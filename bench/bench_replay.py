@@ -17,7 +17,7 @@ and reports:
 
 ``--json`` prints one JSON object on the last line.
 
-    .venv/bin/python bench/bench_replay.py [--sports nba nhl nfl epl mlb] [--date YYYY-MM-DD] [--speed 50]
+    .venv/bin/python bench/bench_replay.py [--sports nba nhl nfl epl mlb] [--date YYYY-MM-DD] [--speed 60]
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ from services.cli.replay.day import game_days, largest_days  # noqa: E402
 DEFAULT_SPORTS = ("nba", "nhl", "nfl", "epl", "mlb")
 """NCAAB is left out by default: its days have up to 130 games of every-play states (``--sports ncaab``)."""
 MIN_SPEED = 50.0
+DEFAULT_SPEED = 60.0
+"""The replay clock is the wall clock, so set-up and tear-down come on top of span / speed: at exactly 50x a
+day cannot reach 50x overall; 60x leaves room for them (issue 13 asks for >= 50x real time)."""
 KEPT_UP_STATE_LAG_S = 2.0
 """The fleet kept up when the stored states' lag behind the replay clock stays within this at p90 (wall s)."""
 TICK = os.sysconf("SC_CLK_TCK")
@@ -123,7 +126,12 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"recorded games (default {DEFAULT_DATA})")
     parser.add_argument("--sports", nargs="+", default=list(DEFAULT_SPORTS), help="leagues of the day")
     parser.add_argument("--date", type=dt.date.fromisoformat, default=None, help="the day (default: the largest)")
-    parser.add_argument("--speed", type=float, default=MIN_SPEED, help=f"game s per wall s (>= {MIN_SPEED:g})")
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=DEFAULT_SPEED,
+        help=f"game s per wall s (>= {MIN_SPEED:g}; default {DEFAULT_SPEED:g})",
+    )
     parser.add_argument("--seed", type=int, default=0, help="start times and maker noise (default 0)")
     parser.add_argument("--run-dir", type=Path, default=None, help="the replay's run directory (default: a temp)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
