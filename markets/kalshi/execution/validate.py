@@ -13,6 +13,8 @@ Market metadata is cached for ``market_ttl_s`` (:class:`MarketCache`); an unknow
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,6 +26,8 @@ from markets.kalshi.models import DEFAULT_SHARD, KalshiBalance, MarketInfo, Pric
 from markets.kalshi.rest import KalshiRestClient
 from shared.fees import kalshi_fee
 from shared.prices import ONE, ZERO
+
+log = logging.getLogger(__name__)
 
 MIN_COUNT = Decimal("0.01")
 MAX_CLIENT_ORDER_ID = 64
@@ -152,9 +156,11 @@ class BalanceGate:
 
     Kalshi keeps a separate balance on each exchange shard (``balance_breakdown``); an order can only use
     the cash of its market's shard, so a buy is checked against that shard's balance, never the total.
-    A cached balance (``ttl_s``) is used while an order fits it, minus what orders sent since the fetch
-    may take; an order that does not fit is re-checked against a fresh balance before it is refused,
-    so a refusal is never made on stale data. The venue remains the final judge.
+    A known balance, minus what orders sent since it was read may take, answers the check at once; once
+    it is older than ``ttl_s`` (or a fill or a venue ``insufficient_balance`` made it stale) a fresh read
+    starts in the background, so no order waits on it. An order that does not fit the estimate is
+    re-checked against a fresh balance before it is refused, so a refusal is never made on stale data; the
+    venue remains the final judge. Only the very first check waits for a read.
     """
 
     def __init__(self, rest: KalshiRestClient, ttl_s: float, clock: Callable[[], float] = time.monotonic) -> None:
@@ -163,32 +169,71 @@ class BalanceGate:
         self._clock = clock
         self._balance: KalshiBalance | None = None
         self._spent: dict[int, Decimal] = {}
+        self._spent_during_read: dict[int, Decimal] | None = None  # reserved while a read is on its way
         self._fetched = 0.0
+        self._stale = True
+        self._reading: asyncio.Task[None] | None = None
+        self.reads = 0
 
-    async def _refresh(self, exchange_index: int) -> Decimal:
-        self._balance = await self._rest.get_balance()
-        self._spent = {}
+    def _start_read(self) -> asyncio.Task[None]:
+        # Reservations from now on may be missing from the venue's figure (counted twice at worst: safe).
+        self._spent_during_read = {}
+        self._reading = asyncio.ensure_future(self._read())
+        return self._reading
+
+    async def _read(self) -> None:
+        try:
+            balance = await self._rest.get_balance()
+        except BaseException:
+            self._spent_during_read = None
+            raise
+        # What was reserved before the read began is in the venue's figure; what came since is not.
+        self._balance, self._spent = balance, self._spent_during_read or {}
+        self._spent_during_read = None
         self._fetched = self._clock()
-        return self._balance.on_shard(exchange_index)
+        self._stale = False
+        self.reads += 1
+
+    async def _fresh(self) -> None:
+        """A read that began now or is under way (one at a time)."""
+        reading = self._reading if self._reading is not None and not self._reading.done() else self._start_read()
+        await asyncio.shield(reading)
+
+    def _refresh_later(self) -> None:
+        if self._reading is None or self._reading.done():
+            self._start_read().add_done_callback(_log_failed_read)
 
     async def shortfall(self, cost: Decimal, exchange_index: int = DEFAULT_SHARD) -> Decimal | None:
         """``None`` when ``cost`` fits shard ``exchange_index`` (and reserve it); else that shard's freshly
         fetched available balance."""
         if cost <= 0:
             return None
-        fresh = self._balance is None or self._clock() - self._fetched >= self._ttl_s
-        if fresh:
-            available = await self._refresh(exchange_index)
-        else:
-            assert self._balance is not None
-            available = self._balance.on_shard(exchange_index) - self._spent.get(exchange_index, ZERO)
-        if cost > available and not fresh:
-            available = await self._refresh(exchange_index)
-        if cost > available:
-            return available
-        self._spent[exchange_index] = self._spent.get(exchange_index, ZERO) + cost
+        if self._balance is None:
+            await self._fresh()
+        elif self._stale or self._clock() - self._fetched >= self._ttl_s:
+            self._refresh_later()
+        if cost > self._available(exchange_index):
+            await self._fresh()  # never refused on an estimate
+            available = self._available(exchange_index)
+            if cost > available:
+                return available
+        self._reserve(exchange_index, cost)
         return None
 
+    def _available(self, exchange_index: int) -> Decimal:
+        assert self._balance is not None
+        return self._balance.on_shard(exchange_index) - self._spent.get(exchange_index, ZERO)
+
+    def _reserve(self, exchange_index: int, cost: Decimal) -> None:
+        self._spent[exchange_index] = self._spent.get(exchange_index, ZERO) + cost
+        if self._spent_during_read is not None:
+            self._spent_during_read[exchange_index] = self._spent_during_read.get(exchange_index, ZERO) + cost
+
     def invalidate(self) -> None:
-        """Fetch again before the next check (after a venue ``insufficient_balance`` or a fill)."""
-        self._balance = None
+        """Read again soon (after a venue ``insufficient_balance`` or a fill); checks go on from the estimate."""
+        self._stale = True
+
+
+def _log_failed_read(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("background balance read failed; checks go on from the last balance", exc_info=task.exception())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -110,3 +111,37 @@ async def test_balance_gate_refuses_only_on_a_fresh_balance() -> None:
     assert await gate.shortfall(D(50)) is None and rest.calls == 2  # did not fit the cache: fetched again
     now[0] = 10
     assert await gate.shortfall(D(500)) == D(100) and rest.calls == 3  # refused on a fresh read
+
+
+class _SlowBalances(_Balances):
+    """A balance read that waits until released."""
+
+    def __init__(self, *values: str) -> None:
+        super().__init__(*values)
+        self.release = asyncio.Event()
+
+    async def get_balance(self) -> KalshiBalance:
+        if self.calls:
+            await self.release.wait()
+        return await super().get_balance()
+
+
+async def test_an_old_balance_is_read_again_in_the_background_while_orders_that_fit_go_on() -> None:
+    now = [0.0]
+    rest = _SlowBalances("100", "100", "0")
+    gate = BalanceGate(rest, ttl_s=5, clock=lambda: now[0])  # type: ignore[arg-type]
+    assert await gate.shortfall(D(10)) is None and rest.calls == 1
+    now[0] = 10  # past the ttl: a read starts, and this order does not wait for it
+    assert await gate.shortfall(D(10)) is None and rest.calls == 1
+    gate.invalidate()  # a fill: read again soon, still no waiting
+    assert await gate.shortfall(D(10)) is None
+    rest.release.set()
+    await asyncio.sleep(0)  # the background read completes
+    for _ in range(10):
+        if rest.calls == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert rest.calls == 2
+    # The two orders reserved while the read was on its way still count: 100 - 20 left.
+    assert await gate.shortfall(D(80)) is None
+    assert await gate.shortfall(D(1)) == D(0) and rest.calls == 3  # nothing left: refused on a fresh read
