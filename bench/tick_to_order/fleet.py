@@ -91,6 +91,9 @@ class Fleet:
             "GAME_SHARD_MAX_STATE_AGE_S": "3600",
             "GAME_SHARD_SIGNAL_COOLDOWN_S": str(cooldown_s),
             "GAME_SHARD_PRICE_FLUSH_S": "1",
+            # Entries only: the path measured is tick -> order. Exit signals come on their own clock (every 2 s,
+            # from marks), not from a tick, and would keep orders flowing after the load ends.
+            "POSITIONS_EXITS": "false",
             "SIGNAL_MAX_GAME_EXPOSURE_CENTS": HUGE,
             "SIGNAL_MAX_SPORT_EXPOSURE_CENTS": HUGE,
             "SIGNAL_MAX_TOTAL_EXPOSURE_CENTS": HUGE,
@@ -148,11 +151,9 @@ class Fleet:
         return [c.name for c in self.children if not c.running]
 
     async def stop_services(self) -> dict[str, int | None]:
-        """Stop the services upstream first (what one sends on is consumed by the next); each drains and writes
-        its stamps. Their exit codes."""
-        # The position tracker first: it is the only source of new signals (exits) once the driver stops.
-        services = sorted(self.children[1:], key=lambda c: c.name != "position_tracker")
-        return {child.name: await child.stop(timeout_s=60) for child in services}
+        """Stop the services upstream first (what one sends on is consumed by the next, the position tracker
+        last); each drains and writes its stamps. Their exit codes."""
+        return {child.name: await child.stop(timeout_s=60) for child in self.children[1:]}
 
     async def stop(self) -> dict[str, int | None]:
         """Stop the services, then the simulator (which writes its stamps); every exit code."""
