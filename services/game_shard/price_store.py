@@ -1,8 +1,9 @@
 """Storing market prices off the hot path: the latest top per instrument, written in batches.
 
 A tick only replaces the pending value of its key in memory; every ``flush_s`` the pending tops are
-written in one statement. So the shard keeps up with the feed whatever its rate, and the stored series
-is the price sampled at most once per key per interval (the last one of the interval, never lost).
+written in one statement, committed without waiting for the disk (:mod:`shared.db.lazy`). So the shard
+keeps up with the feed whatever its rate, and the stored series is the price sampled at most once per key
+per interval (the last one of the interval, never lost while the database runs).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import asyncpg
 
 from shared.aio import wait_event
+from shared.db.lazy import record_lazily
 from shared.messages import MarketPriceUpdated
 
 log = logging.getLogger(__name__)
@@ -37,7 +39,8 @@ class PriceRecorder:
             return 0
         pending, self._pending = self._pending, {}
         try:
-            await self._pool.executemany(
+            await record_lazily(
+                self._pool,
                 """INSERT INTO market_prices (venue, market_id, outcome_id, ts, best_bid, best_ask, bid_size, ask_size)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING""",
                 [

@@ -3,8 +3,9 @@
 A signal is handed to the risk gate by one XADD (the gate's consumer group makes it at-least-once and its
 inbox once-only), so a price tick that finds an edge costs no database commit here. The gate stores the
 signal itself, in the same transaction as the intent it decides, which is where money is first
-committed; the shard's own batch insert (``ON CONFLICT DO NOTHING``, every ``flush_s``) is the record of
-every signal, including those the gate never saw.
+committed; the shard's own batch insert (``ON CONFLICT DO NOTHING``, every ``flush_s``, committed without
+waiting for the disk: :mod:`shared.db.lazy`) is the record of every signal, including those the gate
+never saw.
 
 A signal is perishable (it expires seconds after it is made): when Redis refuses the XADD it is logged
 and dropped, and the next tick that still shows the edge makes a fresh one. A signal id already sent by
@@ -22,6 +23,7 @@ import asyncpg
 
 from shared.aio import wait_event
 from shared.bus import keys
+from shared.db.lazy import record_lazily
 from shared.messages import SignalGenerated, encode
 from shared.tracing import TRACE
 
@@ -71,7 +73,8 @@ class SignalOutlet:
             return 0
         pending, self._pending = self._pending, []
         try:
-            await self._pool.executemany(
+            await record_lazily(
+                self._pool,
                 """INSERT INTO signals (signal_id, message_id, ts, strategy, kind, game_id, edge_per_contract,
                        model_probability, payload)
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING""",
