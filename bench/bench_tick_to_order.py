@@ -123,7 +123,8 @@ async def _wait_healthy(redis: aioredis.Redis, fleet: Fleet, timeout_s: float = 
 
 async def _quiet(fleet: Fleet, pool: asyncpg.Pool, redis: aioredis.Redis, timeout_s: float = 120.0) -> bool:
     """Wait until nothing is waiting: no unsent outbox row, no pending or unread stream entry, no order in flight,
-    and every order's fills read back from the venue (so no fill is still to come)."""
+    every order's fill count read back from the venue and its fills stored (the ledger check holds), so no fill
+    is still to come."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         outbox = await pool.fetchval("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
@@ -135,7 +136,8 @@ async def _quiet(fleet: Fleet, pool: asyncpg.Pool, redis: aioredis.Redis, timeou
             for group in await redis.xinfo_groups(stream):
                 waiting += int(group["pending"]) + int(group.get("lag") or 0)
         if outbox == 0 and inflight == 0 and waiting == 0 and not await venue_problems(fleet, pool):
-            return True
+            if (await check_ledger(pool, redis)).ok:
+                return True
         await asyncio.sleep(0.5)
     return False
 

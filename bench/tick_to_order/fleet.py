@@ -85,6 +85,8 @@ class Fleet:
             "EXEC_MAX_ORDER_NOTIONAL_CENTS": "100000",
             "EXEC_MAX_DAILY_NOTIONAL_CENTS": HUGE,
             "EXEC_JOURNAL_DIR": str(self.run_dir / "journals"),
+            # An order that executes at once is acknowledged without its fills; the sweep reads them back.
+            "EXEC_SWEEP_INTERVAL_S": "2",
             "GAME_SHARD_ESPN_FEED": "off",
             "GAME_SHARD_KALSHI_FEED": "off",
             "GAME_SHARD_ARBITRAGE": "false",
