@@ -15,7 +15,6 @@ When the set of assigned tokens changes the feed is rebuilt for the new set (aft
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from typing import ClassVar
@@ -37,6 +36,7 @@ from shared.messages import AssignShard, utc_now
 from shared.runtime.service import Service, ServiceContext
 
 log = logging.getLogger(__name__)
+CANCEL_WAIT_S = 5.0
 
 
 class PolymarketPriceShardService(Service):
@@ -138,9 +138,17 @@ class PolymarketPriceShardService(Service):
         return details
 
 
-async def _cancel(task: asyncio.Task[None] | None) -> None:
+async def _cancel(task: asyncio.Task[None] | None, wait_s: float = CANCEL_WAIT_S) -> None:
+    """Cancel the feed task and wait for it at most ``wait_s``.
+
+    ``asyncio.wait`` neither raises the task's own error nor swallows a cancellation of the caller (a drain
+    must end), and a feed that ignores its cancellation is left behind with a warning instead of hanging.
+    """
     if task is None:
         return
     task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, Exception):
-        await task
+    done, _ = await asyncio.wait({task}, timeout=wait_s)
+    if not done:
+        log.warning("market feed did not stop within %.0fs of its cancellation; left behind", wait_s)
+    elif not task.cancelled() and task.exception() is not None:
+        log.warning("market feed ended with an error while stopping", exc_info=task.exception())
