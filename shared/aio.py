@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 
 async def wait_event(event: asyncio.Event, timeout_s: float) -> bool:
@@ -30,3 +34,23 @@ class Backoff:
     def delay_s(self, failures: int) -> float:
         """Seconds to wait after ``failures`` consecutive failures (1 for the first)."""
         return min(self.cap_s, self.base_s * float(2 ** min(max(failures - 1, 0), 32)))
+
+
+async def flush_every(
+    flush: Callable[[], Awaitable[object]], interval_s: float, stopping: asyncio.Event, what: str
+) -> None:
+    """Call ``flush`` every ``interval_s`` until ``stopping``, then once more.
+
+    A failed flush is logged and tried again at the next interval (what it holds waits in memory), so a
+    database away for a moment stops nothing.
+    """
+    while not stopping.is_set():
+        await wait_event(stopping, interval_s)
+        try:
+            await flush()
+        except Exception:  # noqa: BLE001 - the database may be briefly away; the rows wait
+            log.exception("%s failed; retrying next interval", what)
+    try:
+        await flush()
+    except Exception:  # noqa: BLE001 - stopping must not fail on it
+        log.exception("final %s failed", what)

@@ -14,28 +14,20 @@ engine starts sending) are reported too, to show where the time goes.
 from __future__ import annotations
 
 import json
-import math
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from markets.sim.kalshi.stats import percentile
 from shared.bus import keys
 
 SIGNAL_XADD = "xadd:" + keys.SIGNALS
 SUBMIT_XADD = "xadd:" + keys.ORDER_SUBMIT
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank quantile of ``values`` (0 when empty)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, math.ceil(q * len(ordered)) - 1))]
-
-
 def summary_ms(values_ns: list[int]) -> dict[str, float]:
     """count, p50, p99 and max in milliseconds."""
-    ms = [v / 1e6 for v in values_ns]
+    ms = sorted(v / 1e6 for v in values_ns)
     return {
         "count": len(ms),
         "p50_ms": round(percentile(ms, 0.50), 3),

@@ -9,30 +9,17 @@ the benchmark's driver publishes them, as the price shard and the Kalshi feed do
 from __future__ import annotations
 
 import asyncio
-import socket
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from services.cli.replay.keys import ApiKey, make_api_key
-from services.cli.replay.processes import Child
+from services.cli.replay.processes import Child, arbees
+from services.cli.replay.redis_server import free_port
 
 SERVICES = ("game_shard", "signal_processor", "execution_service", "position_tracker")
 HUGE = str(10**9)
-
-
-def arbees(*args: str) -> list[str]:
-    """argv running ``arbees <args>`` with this interpreter."""
-    return [sys.executable, "-m", "services.cli.main", *args]
-
-
-def free_port() -> int:
-    """A TCP port free on loopback now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

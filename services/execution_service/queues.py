@@ -112,7 +112,12 @@ def _command_of(entry: _Entry) -> SubmitOrder | None:
 
 
 def consume_by_venue(
-    service: Service, ctx: ServiceContext, handler: Handler, venues: tuple[Venue, ...] = VENUES
+    service: Service,
+    ctx: ServiceContext,
+    handler: Handler,
+    venues: tuple[Venue, ...] = VENUES,
+    *,
+    max_in_flight: int = 8,
 ) -> VenueQueuedConsumer:
     """Start the ``orders.submit`` consumer of ``service`` with one queue per venue (as ``Service.consume``)."""
     s = service.settings
@@ -134,7 +139,7 @@ def consume_by_venue(
         fault_hook=ctx.fault_hook,
         on_dead_letter=halt_on_dead_letter(ctx.infra, service.name),
         venues=venues,
-        max_in_flight=getattr(s, "max_in_flight", 8),
+        max_in_flight=max_in_flight,
     )
     service.consumers.append(consumer)
     service.consumer_tasks.append(ctx.spawn(consumer.run(ctx.stopping), name=f"{service.name}:{keys.ORDER_SUBMIT}"))

@@ -51,7 +51,8 @@ class ExecutionService(Service):
         handler = SubmitHandler(
             self.engines, infra.pool, self.disabled, gates=gates, submit_timeout_s=timeout_s, circuit=self.circuit
         )
-        consume_by_venue(self, ctx, handler)  # one queue per venue: a slow venue delays only its own orders
+        # One queue per venue (a slow venue delays only its own orders), several orders in flight on each.
+        consume_by_venue(self, ctx, handler, max_in_flight=self.exec_settings.max_in_flight)
         s = self.exec_settings
         self.halt_watcher = start_halt_watcher(ctx, self.engines, s.halt_poll_interval_s, s.halt_confirm_timeout_s)
         rules = LegRules(

@@ -13,7 +13,7 @@ import logging
 
 import asyncpg
 
-from shared.aio import wait_event
+from shared.aio import flush_every
 from shared.db.lazy import record_lazily
 from shared.messages import MarketPriceUpdated
 
@@ -57,13 +57,4 @@ class PriceRecorder:
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Flush every ``flush_s`` until ``stopping``, then once more."""
-        while not stopping.is_set():
-            await wait_event(stopping, self._flush_s)
-            try:
-                await self.flush()
-            except Exception:  # noqa: BLE001 - the database may be briefly away; the tops wait
-                log.exception("storing prices failed; retrying next interval")
-        try:
-            await self.flush()
-        except Exception:  # noqa: BLE001
-            log.exception("final price flush failed")
+        await flush_every(self.flush, self._flush_s, stopping, "storing prices")

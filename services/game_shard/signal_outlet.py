@@ -21,9 +21,10 @@ from typing import Any
 
 import asyncpg
 
-from shared.aio import wait_event
+from shared.aio import flush_every
 from shared.bus import keys
 from shared.db.lazy import record_lazily
+from shared.db.signals import INSERT_SIGNAL, signal_row
 from shared.messages import SignalGenerated, encode
 from shared.tracing import TRACE
 
@@ -73,26 +74,7 @@ class SignalOutlet:
             return 0
         pending, self._pending = self._pending, []
         try:
-            await record_lazily(
-                self._pool,
-                """INSERT INTO signals (signal_id, message_id, ts, strategy, kind, game_id, edge_per_contract,
-                       model_probability, payload)
-                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING""",
-                [
-                    (
-                        s.signal_id,
-                        s.message_id,
-                        s.ts_event,
-                        s.strategy,
-                        s.kind,
-                        s.game_id,
-                        s.edge_per_contract,
-                        s.model_probability,
-                        s.model_dump(mode="json"),
-                    )
-                    for s in pending
-                ],  # fmt: skip
-            )
+            await record_lazily(self._pool, INSERT_SIGNAL, [signal_row(s) for s in pending])
         except Exception:
             self._pending = pending + self._pending
             raise
@@ -101,13 +83,4 @@ class SignalOutlet:
 
     async def run(self, stopping: asyncio.Event) -> None:
         """Record every ``flush_s`` until ``stopping``, then once more."""
-        while not stopping.is_set():
-            await wait_event(stopping, self._flush_s)
-            try:
-                await self.flush()
-            except Exception:  # noqa: BLE001 - the database may be briefly away; the rows wait
-                log.exception("recording signals failed; retrying next interval")
-        try:
-            await self.flush()
-        except Exception:  # noqa: BLE001
-            log.exception("final signal flush failed")
+        await flush_every(self.flush, self._flush_s, stopping, "recording signals")

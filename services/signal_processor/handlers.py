@@ -104,8 +104,10 @@ class SignalHandler:
 
     def _count(self, uow: UnitOfWork, signal: SignalGenerated, decisions: list[Approved | Denied]) -> None:
         """Count the approved legs in the book now; their commit (or rollback) settles them."""
+        if self.book.snapshot is None:  # no figures were read: the decision was a denial
+            return
         now = utc_now()
-        sport = self.book.sport_of(signal.game_id) or "unknown" if self.book.snapshot else "unknown"
+        sport = self.book.sport_of(signal.game_id) or "unknown"
         own = [
             OwnApproval(
                 game_id=signal.game_id,
@@ -122,7 +124,7 @@ class SignalHandler:
             for index, (leg, d) in enumerate(zip(signal.legs, decisions, strict=True))
             if isinstance(d, Approved)
         ]
-        if not own or self.book.snapshot is None:
+        if not own:
             return
         for approval in own:
             self.book.add(approval)

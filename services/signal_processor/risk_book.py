@@ -33,7 +33,7 @@ from decimal import Decimal
 
 import asyncpg
 
-from services.signal_processor.exposure import _PENDING, _TERMINAL, RATE_WINDOW_S
+from services.signal_processor.exposure import PENDING, RATE_WINDOW_S, TERMINAL_STATUSES
 from services.signal_processor.risk import Exposure
 from shared.messages import SignalGenerated, SignalLeg
 from shared.pnl import daily_pnl
@@ -117,7 +117,7 @@ async def read_snapshot(conn: asyncpg.Connection, paper: bool, now: datetime) ->
             if row["quantity"] > 0:
                 game = row["game_id"]
                 snap.open_by_game[game] = snap.open_by_game.get(game, ZERO) + Decimal(row["cost_basis"])
-        for row in await conn.fetch(_PENDING, _TERMINAL):
+        for row in await conn.fetch(PENDING, TERMINAL_STATUSES):
             key = (row["venue"], row["market_id"], row["outcome_id"])
             quantity = Decimal(row["quantity"])
             if row["side"] == "buy":

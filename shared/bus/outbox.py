@@ -46,7 +46,6 @@ class OutboxRelay:
         self._lock = asyncio.Lock()
         self._to_mark: list[Any] = []
         self._degraded = False
-        self.direct_published = 0
 
     def wake(self) -> None:
         """Ask the relay loop to flush now."""
@@ -74,7 +73,6 @@ class OutboxRelay:
             TRACE.stamp("xadd:" + stream, message.message_id)
             OUTBOX_PUBLISHED.labels(stream).inc()
             self._to_mark.append(message.message_id)
-        self.direct_published += len(emitted)
         self._mark_wake.set()
 
     async def mark_sent(self) -> int:

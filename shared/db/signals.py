@@ -6,13 +6,15 @@ from typing import Any
 
 from shared.messages import SignalGenerated
 
+INSERT_SIGNAL = """INSERT INTO signals (signal_id, message_id, ts, strategy, kind, game_id, edge_per_contract,
+       model_probability, payload)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING"""
+"""Store one signal (its parameters: :func:`signal_row`); a row with its id already there is left as it is."""
 
-async def insert_signal(conn: Any, signal: SignalGenerated) -> bool:
-    """Store ``signal``; ``False`` when a row with its id is already there (left as it is)."""
-    status = await conn.execute(
-        """INSERT INTO signals (signal_id, message_id, ts, strategy, kind, game_id, edge_per_contract,
-               model_probability, payload)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING""",
+
+def signal_row(signal: SignalGenerated) -> tuple[Any, ...]:
+    """The parameters of :data:`INSERT_SIGNAL` for ``signal``."""
+    return (
         signal.signal_id,
         signal.message_id,
         signal.ts_event,
@@ -23,4 +25,9 @@ async def insert_signal(conn: Any, signal: SignalGenerated) -> bool:
         signal.model_probability,
         signal.model_dump(mode="json"),
     )
+
+
+async def insert_signal(conn: Any, signal: SignalGenerated) -> bool:
+    """Store ``signal``; ``False`` when a row with its id is already there (left as it is)."""
+    status = await conn.execute(INSERT_SIGNAL, *signal_row(signal))
     return bool(status.endswith(" 1"))

@@ -79,24 +79,17 @@ class CommittedPublisher(Protocol):
 class Store:
     """The database as the services use it: a pool and units of work."""
 
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        on_emitted: Callable[[], None] | None = None,
-        *,
-        publisher: CommittedPublisher | None = None,
-    ) -> None:
+    def __init__(self, pool: asyncpg.Pool, *, publisher: CommittedPublisher | None = None) -> None:
         self.pool = pool
-        self._on_emitted = on_emitted
         self._publisher = publisher
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[UnitOfWork]:
         """Open a transaction; commit when the block exits cleanly, roll back on an exception.
 
-        After a commit that emitted messages, the ``publisher`` publishes them at once, else
-        ``on_emitted`` is called (the outbox relay's wake-up). Then the ``on_commit`` callbacks run; after
-        a rollback, the ``on_rollback`` ones.
+        After a commit, the ``on_commit`` callbacks run, then the ``publisher`` (when given) publishes the
+        messages emitted (without one they wait for the relay's sweep); after a rollback, the
+        ``on_rollback`` callbacks run.
         """
         async with self.pool.acquire() as conn:
             uow = UnitOfWork(conn)
@@ -109,8 +102,5 @@ class Store:
                 raise
             for callback in uow.after_commit:
                 callback()
-            if uow.emitted:
-                if self._publisher is not None:
-                    await self._publisher.publish_committed(uow.emitted, uow.payloads)
-                elif self._on_emitted is not None:
-                    self._on_emitted()
+            if uow.emitted and self._publisher is not None:
+                await self._publisher.publish_committed(uow.emitted, uow.payloads)
